@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import path from 'node:path';
+import { Migrator } from '@mikro-orm/migrations';
+import { defineConfig, type Options } from '@mikro-orm/postgresql';
+import { SeedManager } from '@mikro-orm/seeder';
+import { type AppConfig, getConfig } from './src/config/config';
+import { entities } from './src/db/entities';
+
+// Under ts-node this file is .ts and the migrations are read as .ts; in the build both are .js
+// in dist/, next to each other, so the same relative folder works for both.
+const runningTypeScript = __filename.endsWith('.ts');
+
+/**
+ * The ORM options shared by the app, the specs, our CLI and the MikroORM CLI. The connection is
+ * DATABASE_URL when set; otherwise `openDatabase()` starts the embedded PostgreSQL and adds its
+ * host and port.
+ */
+export function buildOrmOptions(config: AppConfig = getConfig()): Options {
+  return defineConfig({
+    entities,
+    clientUrl: config.databaseUrl,
+    pool: { min: 0, max: config.dbPoolMax },
+    extensions: [Migrator, SeedManager],
+    preferTs: runningTypeScript,
+    discovery: { warnWhenNoEntities: true, requireEntitiesArray: true },
+    // Requests must run inside their own RequestContext; a stray use of the global
+    // EntityManager is a bug, so it throws instead of leaking state between requests.
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    // Log lines go to JSON logs and spec assertions, not a terminal.
+    colors: false,
+    migrations: {
+      path: path.join(__dirname, 'migrations'),
+      pathTs: path.join(__dirname, 'migrations'),
+      glob: '!(*.d).{js,ts}',
+      tableName: 'mikro_orm_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: true,
+      snapshotName: '.snapshot-conduit',
+      emit: 'ts',
+      fileName: (timestamp, name) => `Migration${timestamp}${name ? `_${name}` : ''}`,
+    },
+    seeder: {
+      path: path.join(__dirname, 'src', 'db', 'seeders'),
+      pathTs: path.join(__dirname, 'src', 'db', 'seeders'),
+    },
+  });
+}
+
+// A factory, so that importing this file reads no environment; the MikroORM CLI calls it.
+export default () => buildOrmOptions();

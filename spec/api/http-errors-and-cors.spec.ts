@@ -1,0 +1,100 @@
+import { expect } from 'chai';
+import { createUser } from '../support/factories';
+import { api } from '../support/test-env';
+
+describe('Unknown routes and methods', () => {
+  it('returns a JSON 404 in the error shape for an unknown path', async () => {
+    const response = await api().get('/api/nothing-here').expect(404);
+    expect(response.body).to.deep.equal({ errors: { body: ['no route for GET /api/nothing-here'] } });
+  });
+
+  it('returns a JSON 405 for a known path with an unsupported method', async () => {
+    const response = await api().delete('/api/users').expect(405);
+    expect(response.body.errors.body[0]).to.include('DELETE');
+  });
+});
+
+describe('Request ids and logging', () => {
+  it('returns a generated x-request-id', async () => {
+    const response = await api().get('/').expect(200);
+    expect(response.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
+  });
+
+  it("reuses a caller's plain x-request-id and replaces an unsafe one", async () => {
+    const reused = await api().get('/').set('x-request-id', 'abc-123').expect(200);
+    expect(reused.headers['x-request-id']).to.equal('abc-123');
+    const replaced = await api().get('/').set('x-request-id', 'bad id\twith spaces').expect(200);
+    expect(replaced.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('CORS', () => {
+  it('answers a preflight on any route with 204 and the allowed origin, methods and headers', async () => {
+    const response = await api()
+      .options('/api/user')
+      .set('Origin', 'https://conduit.example')
+      .set('Access-Control-Request-Method', 'PUT')
+      .set('Access-Control-Request-Headers', 'content-type, authorization')
+      .expect(204);
+    expect(response.headers['access-control-allow-origin']).to.equal('*');
+    expect(response.headers['access-control-allow-methods']).to.equal('GET, POST, PUT, DELETE, OPTIONS');
+    expect(response.headers['access-control-allow-headers']).to.equal('content-type, authorization, x-request-id');
+  });
+
+  it('puts the CORS headers on error responses too', async () => {
+    const response = await api().get('/api/user').set('Origin', 'https://conduit.example').expect(401);
+    expect(response.headers['access-control-allow-origin']).to.equal('*');
+    expect(response.body).to.have.nested.property('errors.body');
+  });
+});
+
+describe('Hostile and malformed requests', () => {
+  it('never answers 5xx, and never leaks SQL, stacks or hashes', async () => {
+    const { token } = await createUser();
+    const requests = [
+      api().post('/api/users').set('content-type', 'application/json').send('[]'),
+      api().post('/api/users').set('content-type', 'application/json').send('"just a string"'),
+      api().post('/api/users').set('content-type', 'application/json').send('null'),
+      api().post('/api/users').set('content-type', 'application/json').send('{"__proto__": {"admin": true}}'),
+      api()
+        .post('/api/users')
+        .set('content-type', 'application/json')
+        .send('{"user": {"constructor": {"prototype": {}}}}'),
+      api().post('/api/users').set('content-type', 'text/plain').send('user=alice'),
+      api().post('/api/users').set('content-type', 'application/x-www-form-urlencoded').send('user[email]=a@b.co'),
+      api().post('/api/users').set('content-type', 'application/json').set('content-encoding', 'br').send('{}'),
+      api()
+        .post('/api/users/login')
+        .send({ user: { email: "' or 1=1 --", password: "' or 1=1 --" } }),
+      api()
+        .post('/api/users/login')
+        .send({ user: { email: 'a\u0000b@c.de', password: 'x\u0000y' } }),
+      api()
+        .post('/api/users')
+        .send({ user: { username: 'a'.repeat(10_000), email: 'x@y.zz', password: 'p'.repeat(10_000) } }),
+      api()
+        .post('/api/users')
+        .send({ user: { username: 'nul\u0000name', email: 'nul@example.com', password: 'password123' } }),
+      api()
+        .put('/api/user')
+        .set('Authorization', `Token ${token}`)
+        .send({ user: { bio: { nested: true } } }),
+      api()
+        .put('/api/user')
+        .set('Authorization', `Token ${token}`)
+        .send({ user: { email: 'a\u0000@b.co' } }),
+      api().get('/api/user').set('Authorization', 'Token a.b.c'),
+      api()
+        .get('/api/user')
+        .set('Authorization', `Token ${'x'.repeat(4000)}.y.z`),
+      api().get('/%E0%A4%A'),
+      api().get('/api/users/../../etc/passwd'),
+    ];
+    for (const response of await Promise.all(requests)) {
+      const label = `${response.status} ${JSON.stringify(response.body)}`;
+      expect(response.status, label).to.be.within(400, 499);
+      expect(response.body, label).to.have.nested.property('errors.body');
+      expect(label).not.to.match(/select |insert |argon2|at [A-Za-z]+ \(|node_modules/i);
+    }
+  });
+});

@@ -1,0 +1,97 @@
+import { expect } from 'chai';
+import { ConfigError, DEFAULT_JWT_SECRET, loadConfig } from '../../src/config/config';
+
+describe('loadConfig', () => {
+  it('gives development defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config).to.include({
+      nodeEnv: 'development',
+      port: 3000,
+      databaseUrl: undefined,
+      jwtSecret: DEFAULT_JWT_SECRET,
+      jwtExpiresIn: '7d',
+      logLevel: 'info',
+      migrateOnStart: true,
+      corsOrigins: '*',
+      bodyLimit: '1mb',
+      dbPoolMax: 10,
+    });
+    expect(config.embeddedDataDir).to.match(/\.data\/pglite$/);
+  });
+
+  it('reads every key', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      PORT: '8080',
+      DATABASE_URL: 'postgres://app:secret@db.internal:5432/conduit',
+      JWT_SECRET: 'a'.repeat(40),
+      JWT_EXPIRES_IN: '12h',
+      LOG_LEVEL: 'warn',
+      MIGRATE_ON_START: 'false',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      BODY_LIMIT: '256kb',
+      DB_POOL_MAX: '3',
+      PGLITE_DATA_DIR: 'memory://',
+    });
+    expect(config).to.deep.include({
+      nodeEnv: 'production',
+      port: 8080,
+      databaseUrl: 'postgres://app:secret@db.internal:5432/conduit',
+      jwtExpiresIn: '12h',
+      logLevel: 'warn',
+      migrateOnStart: false,
+      corsOrigins: ['https://a.example', 'https://b.example'],
+      bodyLimit: '256kb',
+      dbPoolMax: 3,
+      embeddedDataDir: 'memory://',
+    });
+  });
+
+  it('refuses to start in production with a missing or default JWT_SECRET', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, /JWT_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEFAULT_JWT_SECRET })).to.throw(
+      ConfigError,
+      /JWT_SECRET/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).to.throw(ConfigError, /32 characters/);
+  });
+
+  it('allows no cross-origin browser by default in production', () => {
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'b'.repeat(32) }).corsOrigins).to.deep.equal([]);
+  });
+
+  it('reports every invalid value at once, clearly', () => {
+    try {
+      loadConfig({
+        NODE_ENV: 'staging',
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        JWT_EXPIRES_IN: 'forever',
+        LOG_LEVEL: 'loud',
+        MIGRATE_ON_START: 'maybe',
+        BODY_LIMIT: 'huge',
+        DB_POOL_MAX: '0',
+      });
+      expect.fail('loadConfig should have thrown');
+    } catch (error) {
+      expect(error).to.be.instanceOf(ConfigError);
+      const { problems } = error as ConfigError;
+      for (const key of [
+        'NODE_ENV',
+        'PORT',
+        'DATABASE_URL',
+        'JWT_EXPIRES_IN',
+        'LOG_LEVEL',
+        'MIGRATE_ON_START',
+        'BODY_LIMIT',
+        'DB_POOL_MAX',
+      ]) {
+        expect(problems.join('\n')).to.include(key);
+      }
+    }
+  });
+
+  it('treats blank values as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '  ', PORT: '' })).to.include({ databaseUrl: undefined, port: 3000 });
+  });
+});

@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { getConfig } from '../../config/config';
+import { databaseNameOf, ensureDatabase } from '../../db/server-databases';
+import { withDatabase } from '../with-database';
+
+/** `flask initdb`: create the database when it is missing, then apply every migration. */
+export function registerInitdbCommand(program: Command): void {
+  program
+    .command('initdb')
+    .description('create the database if missing and apply every migration')
+    .action(async () => {
+      const { databaseUrl } = getConfig();
+      if (databaseUrl) {
+        const created = await ensureDatabase(databaseUrl);
+        console.log(`${created ? 'Created' : 'Found'} database "${databaseNameOf(databaseUrl)}".`);
+      }
+      await withDatabase(async (_em, database) => {
+        const pending = await database.orm.getMigrator().getPendingMigrations();
+        await database.orm.getMigrator().up();
+        console.log(`${database.description}: applied ${pending.length} migration(s); schema is current.`);
+      });
+    });
+}

@@ -1,0 +1,70 @@
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { Presets, SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { SEED_PASSWORD, seedUsers } from '../../db/seeders/users.seeder';
+import { flattenValidationErrors } from '../../http/error-handler';
+import { hashPassword } from '../../modules/auth/password';
+import { NewUser } from '../../modules/users/dto/register-user.dto';
+import { User } from '../../modules/users/user.entity';
+import { withDatabase } from '../with-database';
+import { CliError } from './migrations';
+
+export function registerUserCommands(program: Command): void {
+  program
+    .command('seed')
+    .description(`insert fake users (password "${SEED_PASSWORD}") for development and benchmarks`)
+    .requiredOption('-u, --users <count>', 'how many users to create', parsePositiveInteger)
+    .option('-b, --batch-size <size>', 'rows per flush', parsePositiveInteger, 500)
+    .action(async (options: { users: number; batchSize: number }) => {
+      await withDatabase(
+        async (em) => {
+          const bar = new SingleBar({ format: 'users {bar} {value}/{total} ({eta}s left)' }, Presets.shades_classic);
+          bar.start(options.users, 0);
+          await seedUsers(em, options.users, { batchSize: options.batchSize, onProgress: (done) => bar.update(done) });
+          bar.stop();
+          console.log(`Seeded ${options.users} users.`);
+        },
+        { migrate: true },
+      );
+    });
+
+  program
+    .command('user:create')
+    .description('create one user account')
+    .requiredOption('--email <email>')
+    .requiredOption('--username <username>')
+    .requiredOption('--password <password>')
+    .action(async (options: { email: string; username: string; password: string }) => {
+      // The same rules as POST /api/users.
+      const input = plainToInstance(NewUser, options);
+      const problems = flattenValidationErrors(await validate(input, { stopAtFirstError: true }));
+      if (problems.length > 0) throw new CliError(problems.join('\n'));
+
+      await withDatabase(
+        async (em) => {
+          const taken = await em.getRepository(User).findByEmail(input.email);
+          if (taken) throw new CliError('email has already been taken');
+          if (await em.getRepository(User).findByUsername(input.username)) {
+            throw new CliError('username has already been taken');
+          }
+          const user = em.create(User, {
+            email: input.email,
+            username: input.username,
+            passwordHash: await hashPassword(input.password),
+          });
+          await em.flush();
+          console.log(`Created user #${user.id} ${user.username} <${user.email}>.`);
+        },
+        { migrate: true },
+      );
+    });
+}
+
+function parsePositiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 1_000_000) {
+    throw new CliError(`expected a whole number from 1 to 1000000, got "${value}"`);
+  }
+  return parsed;
+}

@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/config';
+import { registerInitdbCommand } from './commands/initdb';
+import { CliError, registerMigrationCommands } from './commands/migrations';
+import { registerRoutesCommand } from './commands/routes';
+import { registerUserCommands } from './commands/users';
+
+/**
+ * `npm run cli -- <command>`: the talk's custom Flask commands. Each exits non-zero with a
+ * one-line message on bad arguments or a failed step.
+ */
+export function buildProgram(): Command {
+  const program = new Command('conduit')
+    .description('koa-conduit maintenance commands')
+    .exitOverride()
+    .showHelpAfterError();
+  registerInitdbCommand(program);
+  registerUserCommands(program);
+  registerRoutesCommand(program);
+  registerMigrationCommands(program);
+  return program;
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed its message (unknown command, missing option, --help).
+      return error.exitCode;
+    }
+    if (error instanceof CliError || error instanceof ConfigError) {
+      console.error(`error: ${error.message}`);
+      return 1;
+    }
+    console.error('error:', error instanceof Error ? error.message : error);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -1,0 +1,156 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Typed application configuration, read from the environment once at start-up.
+ *
+ * Every problem is collected and reported together, so a misconfigured deploy fails on its first
+ * start with one clear message instead of at the first request that touches the bad value.
+ */
+
+export type NodeEnv = 'development' | 'test' | 'production';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  port: number;
+  /** A PostgreSQL server; when absent the app starts an embedded PostgreSQL (PGlite). */
+  databaseUrl: string | undefined;
+  /** Where the embedded database keeps its files; `memory://` keeps nothing. */
+  embeddedDataDir: string;
+  /** Upper bound of the ORM connection pool (and of the embedded server's connections). */
+  dbPoolMax: number;
+  jwtSecret: string;
+  /** Seconds or a duration such as `7d`, `12h`, `30m`. */
+  jwtExpiresIn: string;
+  logLevel: LogLevel;
+  migrateOnStart: boolean;
+  /** `*` or an explicit list of allowed browser origins. */
+  corsOrigins: '*' | string[];
+  /** Largest accepted request body, e.g. `1mb`. */
+  bodyLimit: string;
+}
+
+/** The development secret: fine on a laptop, refused in production. */
+export const DEFAULT_JWT_SECRET = 'dev-only-secret-change-me';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const NODE_ENVS: readonly NodeEnv[] = ['development', 'test', 'production'];
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const DURATION = /^\d+$|^\d+(\.\d+)?\s*(ms|s|m|h|d|w|y)$/;
+const BYTE_SIZE = /^\d+\s*(b|kb|mb)?$/i;
+
+export type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const value = (key: string) => {
+    const raw = env[key]?.trim();
+    return raw === '' ? undefined : raw;
+  };
+
+  const nodeEnv = (value('NODE_ENV') ?? 'development') as NodeEnv;
+  if (!NODE_ENVS.includes(nodeEnv)) {
+    problems.push(`NODE_ENV must be one of ${NODE_ENVS.join(', ')} (got "${nodeEnv}")`);
+  }
+  const production = nodeEnv === 'production';
+
+  const integer = (key: string, fallback: number, min: number, max: number) => {
+    const raw = value(key);
+    if (raw === undefined) return fallback;
+    const parsed = Number(raw);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      problems.push(`${key} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return parsed;
+  };
+
+  const boolean = (key: string, fallback: boolean) => {
+    const raw = value(key)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${key} must be true or false (got "${raw}")`);
+    return fallback;
+  };
+
+  const databaseUrl = value('DATABASE_URL');
+  if (databaseUrl !== undefined) {
+    try {
+      const url = new URL(databaseUrl);
+      if (!['postgres:', 'postgresql:'].includes(url.protocol)) {
+        problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+      }
+    } catch {
+      problems.push('DATABASE_URL is not a valid URL');
+    }
+  }
+
+  const jwtSecret = value('JWT_SECRET') ?? DEFAULT_JWT_SECRET;
+  if (production && jwtSecret === DEFAULT_JWT_SECRET) {
+    problems.push('JWT_SECRET must be set to a private value in production');
+  } else if (production && jwtSecret.length < 32) {
+    problems.push('JWT_SECRET must be at least 32 characters in production');
+  }
+
+  const jwtExpiresIn = value('JWT_EXPIRES_IN') ?? '7d';
+  if (!DURATION.test(jwtExpiresIn)) {
+    problems.push(`JWT_EXPIRES_IN must be seconds or a duration like 7d, 12h, 30m (got "${jwtExpiresIn}")`);
+  }
+
+  const logLevel = (value('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info')) as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  }
+
+  const corsRaw = value('CORS_ORIGINS') ?? (production ? '' : '*');
+  const corsOrigins: AppConfig['corsOrigins'] =
+    corsRaw === '*'
+      ? '*'
+      : corsRaw
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean);
+
+  const bodyLimit = value('BODY_LIMIT') ?? '1mb';
+  if (!BYTE_SIZE.test(bodyLimit)) {
+    problems.push(`BODY_LIMIT must be a size like 1mb, 512kb or 1048576 (got "${bodyLimit}")`);
+  }
+
+  const dataDir = value('PGLITE_DATA_DIR') ?? path.join('.data', 'pglite');
+  const config: AppConfig = {
+    nodeEnv,
+    port: integer('PORT', 3000, 0, 65535),
+    databaseUrl,
+    embeddedDataDir: dataDir.startsWith('memory://') ? dataDir : path.resolve(dataDir),
+    dbPoolMax: integer('DB_POOL_MAX', 10, 1, 200),
+    jwtSecret,
+    jwtExpiresIn,
+    logLevel,
+    migrateOnStart: boolean('MIGRATE_ON_START', true),
+    corsOrigins,
+    bodyLimit,
+  };
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+let cached: AppConfig | undefined;
+
+/** The process-wide configuration, read on first use. */
+export function getConfig(): AppConfig {
+  if (!cached) {
+    // A local .env fills in what the real environment leaves unset; it never overrides it.
+    if (fs.existsSync('.env')) process.loadEnvFile('.env');
+    cached = loadConfig();
+  }
+  return cached;
+}

@@ -1,0 +1,90 @@
+import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { buildOrmOptions } from '../../mikro-orm.config';
+import type { AppConfig } from '../config/config';
+import type { Logger } from '../logger';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+
+/** An initialised ORM plus whatever it runs on, closed together. */
+export interface Database {
+  orm: MikroORM;
+  /** Where the data lives, for logs: never includes a password. */
+  description: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** Extra ORM options, e.g. a query logger in the specs. */
+  orm?: Partial<Options>;
+  /** Apply pending migrations before returning. */
+  migrate?: boolean;
+  /** Where the ORM's own messages (migrations applied, warnings) go; silent when absent. */
+  logger?: Logger;
+}
+
+/**
+ * Connects to DATABASE_URL, or starts the embedded PostgreSQL when it is unset, and initialises
+ * MikroORM once. Everything that needs a database (server, specs, CLI, Lambda) comes through here.
+ */
+export async function openDatabase(config: AppConfig, options: OpenDatabaseOptions = {}): Promise<Database> {
+  let embedded: EmbeddedPostgres | undefined;
+  let connection: Partial<Options>;
+  let description: string;
+
+  if (config.databaseUrl) {
+    connection = { clientUrl: config.databaseUrl };
+    description = `postgresql ${redactUrl(config.databaseUrl)}`;
+  } else {
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.embeddedDataDir,
+      maxConnections: config.dbPoolMax,
+    });
+    // MikroORM rejects a URL with an empty host, so the embedded server is given as parts.
+    connection = {
+      clientUrl: undefined,
+      host: embedded.host,
+      port: embedded.port,
+      user: embedded.user,
+      dbName: embedded.dbName,
+    };
+    description = `embedded PGlite (${embedded.dataDir}) on ${embedded.host}:${embedded.port}`;
+  }
+
+  let orm: MikroORM;
+  try {
+    const logger = options.logger;
+    orm = await MikroORM.init({
+      ...buildOrmOptions(config),
+      ...connection,
+      logger: (message) => logger?.info({ orm: true }, message),
+      ...options.orm,
+    });
+    if (options.migrate) await orm.getMigrator().up();
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+
+  let closed: Promise<void> | undefined;
+  return {
+    orm,
+    description,
+    close() {
+      closed ??= (async () => {
+        await orm.close(true);
+        await embedded?.stop();
+      })();
+      return closed;
+    },
+  };
+}
+
+/** `postgres://user:secret@host/db` → `postgres://user:***@host/db`. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable url)';
+  }
+}

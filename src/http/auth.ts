@@ -1,0 +1,73 @@
+import type { Context, Middleware } from 'koa';
+import koaJwt from 'koa-jwt';
+import type { Action } from 'routing-controllers';
+import type { AppConfig } from '../config/config';
+import { isTokenClaims, JWT_ALGORITHM } from '../modules/auth/token.service';
+import type { User } from '../modules/users/user.entity';
+import { UnauthorizedError } from './errors';
+
+// RealWorld clients send `Token x`; OAuth-style clients `Bearer x`; flask-jwt clients `JWT x`.
+const AUTHORIZATION = /^(?:Token|Bearer|JWT)[ \t]+([\w-]+\.[\w-]+\.[\w-]+)[ \t]*$/i;
+
+export function tokenFromAuthorizationHeader(header: string | undefined): string | null {
+  if (!header) return null;
+  return AUTHORIZATION.exec(header)?.[1] ?? null;
+}
+
+/**
+ * Verifies the token, if any, and leaves its claims in `ctx.state.jwt`. It never rejects a
+ * request itself (`passthrough`): the routes decide, through `@Authorized()` and
+ * `@CurrentUser()`, whether a user is required.
+ */
+export function jwtMiddleware(config: Pick<AppConfig, 'jwtSecret'>): Middleware {
+  return koaJwt({
+    secret: config.jwtSecret,
+    algorithms: [JWT_ALGORITHM],
+    key: 'jwt',
+    passthrough: true,
+    getToken: (ctx) => tokenFromAuthorizationHeader(ctx.get('authorization')),
+  });
+}
+
+interface Authentication {
+  user?: User;
+  /** Credentials were sent but are unusable: malformed, forged, expired or for a deleted user. */
+  invalid: boolean;
+}
+
+export type FindUserById = (id: number) => Promise<User | null>;
+
+/**
+ * The routing-controllers hooks. `authorizationChecker` guards `@Authorized()` routes;
+ * `currentUserChecker` feeds `@CurrentUser()`. Both share one lookup per request.
+ *
+ * A route with optional auth answers anonymous callers, but a caller who sends a bad token gets
+ * 401 there too, so a client learns its session expired instead of silently seeing public data.
+ */
+export function authCheckers(findUserById: FindUserById) {
+  async function authenticate(ctx: Context): Promise<Authentication> {
+    const cached = ctx.state.authentication as Authentication | undefined;
+    if (cached) return cached;
+
+    let result: Authentication = { invalid: false };
+    if (ctx.get('authorization')) {
+      const claims: unknown = ctx.state.jwt;
+      const user = isTokenClaims(claims) ? await findUserById(Number(claims.sub)) : null;
+      result = user ? { user, invalid: false } : { invalid: true };
+    }
+    ctx.state.authentication = result;
+    return result;
+  }
+
+  return {
+    async authorizationChecker(action: Action): Promise<boolean> {
+      const { user } = await authenticate(action.context as Context);
+      return user !== undefined;
+    },
+    async currentUserChecker(action: Action): Promise<User | undefined> {
+      const { user, invalid } = await authenticate(action.context as Context);
+      if (invalid) throw new UnauthorizedError();
+      return user;
+    },
+  };
+}

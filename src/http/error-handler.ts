@@ -1,0 +1,114 @@
+import { STATUS_CODES } from 'node:http';
+import { NotFoundError as OrmNotFoundError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { ValidationError } from 'class-validator';
+import type { Middleware } from 'koa';
+import { HttpError } from 'routing-controllers';
+import type { Logger } from '../logger';
+import { ApiError } from './errors';
+
+export interface ErrorDescription {
+  status: number;
+  messages: string[];
+}
+
+/**
+ * The outermost error boundary: every error, from a controller, a middleware, the body parser or
+ * the ORM, becomes `{"errors": {"body": [...]}}` with the right status. Nothing is rethrown, so
+ * Koa's default handler (plain text, headers cleared) never runs. 5xx are logged with the request
+ * id; their details never reach the client.
+ */
+export function errorHandler(logger: Logger): Middleware {
+  return async function handleErrors(ctx, next) {
+    try {
+      await next();
+      // Nothing answered: no route matched, or the router rejected the method.
+      if (ctx.body === undefined || ctx.body === null) {
+        if (ctx.status === 404) {
+          ctx.status = 404;
+          ctx.body = errorBody([`no route for ${ctx.method} ${ctx.path}`]);
+        } else if (ctx.status === 405 || ctx.status === 501) {
+          const status = ctx.status;
+          ctx.body = errorBody([`method ${ctx.method} is not allowed on ${ctx.path}`]);
+          ctx.status = status;
+        }
+      }
+    } catch (error) {
+      const { status, messages } = describeError(error);
+      const requestId = String(ctx.state.requestId ?? '');
+      if (status >= 500) {
+        logger.error({ err: error, requestId, method: ctx.method, path: ctx.path }, 'unhandled error');
+      }
+      ctx.status = status;
+      ctx.body = errorBody(status >= 500 ? [`internal server error (request id ${requestId})`] : messages);
+      if (status === 401) ctx.set('WWW-Authenticate', 'Token');
+    }
+  };
+}
+
+export function errorBody(messages: string[]) {
+  return { errors: { body: messages } };
+}
+
+/** Maps any thrown value to the status and client-safe messages it deserves. */
+export function describeError(error: unknown): ErrorDescription {
+  if (error instanceof ApiError) return { status: error.httpCode, messages: error.messages };
+
+  if (error instanceof UniqueConstraintViolationException) {
+    const constraint = (error as { constraint?: string }).constraint ?? '';
+    const field = fieldOfUniqueConstraint(constraint);
+    return { status: 422, messages: [field ? `${field} has already been taken` : 'already exists'] };
+  }
+  if (error instanceof OrmNotFoundError) return { status: 404, messages: ['not found'] };
+
+  if (error instanceof HttpError) return describeRoutingControllersError(error);
+
+  // Errors raised with ctx.throw or http-errors (body reading has its own mapping in json-body).
+  const httpLike = error as { status?: unknown; expose?: unknown };
+  if (typeof httpLike?.status === 'number' && httpLike.status >= 400 && httpLike.status < 500) {
+    return { status: httpLike.status, messages: [(STATUS_CODES[httpLike.status] ?? 'error').toLowerCase()] };
+  }
+
+  return { status: 500, messages: ['internal server error'] };
+}
+
+function describeRoutingControllersError(error: HttpError): ErrorDescription {
+  const validationErrors = (error as { errors?: unknown }).errors;
+  if (Array.isArray(validationErrors)) {
+    const messages = flattenValidationErrors(validationErrors as ValidationError[]);
+    return { status: 422, messages: messages.length > 0 ? messages : ['request body is invalid'] };
+  }
+  switch (error.name) {
+    case 'AuthorizationRequiredError':
+      return { status: 401, messages: ['missing or invalid authorization token'] };
+    case 'AccessDeniedError':
+      return { status: 403, messages: ['you are not allowed to do this'] };
+    case 'ParamNormalizationError':
+    case 'ParameterParseJsonError': {
+      // Their messages quote the submitted value; name the parameter only.
+      const name = /parameter "?([\w.-]+)"? is invalid/i.exec(error.message)?.[1] ?? 'parameter';
+      return { status: 422, messages: [`${name} is invalid`] };
+    }
+    case 'ParamRequiredError':
+      // "Query parameter "tag" is required for request on GET /x": names the parameter only.
+      return { status: 422, messages: [error.message.replace(/ for request on .*$/, '')] };
+    default: {
+      const status = error.httpCode >= 400 && error.httpCode < 600 ? error.httpCode : 500;
+      return { status, messages: [(STATUS_CODES[status] ?? 'error').toLowerCase()] };
+    }
+  }
+}
+
+/** class-validator's tree → `["email must be an email", ...]`, nested DTOs included. */
+export function flattenValidationErrors(errors: ValidationError[]): string[] {
+  const messages: string[] = [];
+  for (const error of errors) {
+    if (error.constraints) messages.push(...Object.values(error.constraints));
+    if (error.children?.length) messages.push(...flattenValidationErrors(error.children));
+  }
+  return [...new Set(messages)];
+}
+
+/** `users_email_lower_unique` → `email`; `users_username_unique` → `username`. */
+export function fieldOfUniqueConstraint(constraint: string): string | undefined {
+  return /^[a-z0-9]+_([a-z0-9_]+?)(?:_lower)?_unique$/.exec(constraint)?.[1];
+}

@@ -1,0 +1,32 @@
+import { Authorized, Body, CurrentUser, Get, HttpCode, JsonController, Post } from 'routing-controllers';
+import { Service } from 'typedi';
+import type { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { AuthCredentials } from './dto/auth-credentials.dto';
+import { TokenService } from './token.service';
+
+/**
+ * The talk's flask-jwt surface: `POST /auth` trades a username and password for a token, and
+ * `GET /protected` is the view behind the auth decorator (`@Authorized()` here).
+ */
+@Service()
+@JsonController()
+export class AuthController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  @Post('/auth')
+  @HttpCode(200)
+  async issueToken(@Body() credentials: AuthCredentials): Promise<{ access_token: string }> {
+    const user = await this.users.authenticateByUsername(credentials.username, credentials.password);
+    return { access_token: this.tokens.sign(user) };
+  }
+
+  @Get('/protected')
+  @Authorized()
+  protectedView(@CurrentUser({ required: true }) user: User) {
+    return { message: `Hello, ${user.username}! This view is protected.`, username: user.username };
+  }
+}

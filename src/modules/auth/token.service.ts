@@ -1,0 +1,42 @@
+import jwt from 'jsonwebtoken';
+import { Inject, Service } from 'typedi';
+import type { AppConfig } from '../../config/config';
+import { APP_CONFIG } from '../../config/tokens';
+
+/** What our tokens carry: the user id as `sub`, and the username for readable logs. */
+export interface TokenClaims {
+  sub: string;
+  username: string;
+  iat?: number;
+  exp?: number;
+}
+
+export const JWT_ALGORITHM = 'HS256';
+
+@Service()
+export class TokenService {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  sign(user: { id: number; username: string }): string {
+    return jwt.sign({ username: user.username }, this.config.jwtSecret, {
+      algorithm: JWT_ALGORITHM,
+      subject: String(user.id),
+      expiresIn: this.config.jwtExpiresIn as jwt.SignOptions['expiresIn'],
+    });
+  }
+
+  /** The claims of a valid token, or undefined for a forged, expired or malformed one. */
+  verify(token: string): TokenClaims | undefined {
+    try {
+      const claims = jwt.verify(token, this.config.jwtSecret, { algorithms: [JWT_ALGORITHM] });
+      return isTokenClaims(claims) ? claims : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+export function isTokenClaims(value: unknown): value is TokenClaims {
+  const claims = value as Partial<TokenClaims> | null;
+  return typeof claims === 'object' && claims !== null && typeof claims.sub === 'string' && /^\d+$/.test(claims.sub);
+}

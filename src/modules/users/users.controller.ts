@@ -1,0 +1,46 @@
+import { Authorized, Body, CurrentUser, Get, HttpCode, JsonController, Post, Put } from 'routing-controllers';
+import { Service } from 'typedi';
+import { TokenService } from '../auth/token.service';
+import { LoginUserRequest } from './dto/login-user.dto';
+import { RegisterUserRequest } from './dto/register-user.dto';
+import { UpdateUserRequest } from './dto/update-user.dto';
+import { toUserResponse, type UserResponse } from './dto/user.response';
+import { User } from './user.entity';
+import { UsersService } from './users.service';
+
+/** Registration, login and the current user: the RealWorld "User and Authentication" routes. */
+@Service()
+@JsonController('/api')
+export class UsersController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  @Post('/users')
+  @HttpCode(201)
+  async register(@Body() body: RegisterUserRequest): Promise<UserResponse> {
+    const user = await this.users.register(body.user);
+    return toUserResponse(user, this.tokens.sign(user));
+  }
+
+  @Post('/users/login')
+  @HttpCode(200)
+  async login(@Body() body: LoginUserRequest): Promise<UserResponse> {
+    const user = await this.users.authenticate(body.user);
+    return toUserResponse(user, this.tokens.sign(user));
+  }
+
+  @Get('/user')
+  @Authorized()
+  current(@CurrentUser({ required: true }) user: User): UserResponse {
+    return toUserResponse(user, this.tokens.sign(user));
+  }
+
+  @Put('/user')
+  @Authorized()
+  async update(@CurrentUser({ required: true }) user: User, @Body() body: UpdateUserRequest): Promise<UserResponse> {
+    const updated = await this.users.update(user, body.user);
+    return toUserResponse(updated, this.tokens.sign(updated));
+  }
+}

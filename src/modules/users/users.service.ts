@@ -1,0 +1,82 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Service } from 'typedi';
+import { UnauthorizedError, UnprocessableError } from '../../http/errors';
+import { hashPassword, verifyAgainstDecoy, verifyPassword } from '../auth/password';
+import type { LoginUser } from './dto/login-user.dto';
+import type { NewUser } from './dto/register-user.dto';
+import type { UpdateUser } from './dto/update-user.dto';
+import { User } from './user.entity';
+import { UserRepository } from './user.repository';
+
+@Service()
+export class UsersService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly users: UserRepository,
+  ) {}
+
+  async register(input: NewUser): Promise<User> {
+    await this.assertAvailable({ email: input.email, username: input.username });
+    const user = this.users.create({
+      email: input.email.trim(),
+      username: input.username,
+      passwordHash: await hashPassword(input.password),
+    });
+    // A concurrent registration can still win the race; the unique indexes catch it and the
+    // error handler answers 422 naming the field.
+    await this.em.flush();
+    return user;
+  }
+
+  /** The user for these credentials; 401 for an unknown email or a wrong password alike. */
+  async authenticate(credentials: LoginUser): Promise<User> {
+    const user = await this.users.findByEmail(credentials.email.trim());
+    const valid = user
+      ? await verifyPassword(user.passwordHash, credentials.password)
+      : await verifyAgainstDecoy(credentials.password);
+    if (!user || !valid) throw new UnauthorizedError('email or password is invalid');
+    return user;
+  }
+
+  /** Same as `authenticate`, by username: the talk's flask-jwt `/auth` endpoint. */
+  async authenticateByUsername(username: string, password: string): Promise<User> {
+    const user = await this.users.findByUsername(username);
+    const valid = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDecoy(password);
+    if (!user || !valid) throw new UnauthorizedError('username or password is invalid');
+    return user;
+  }
+
+  async update(user: User, changes: UpdateUser): Promise<User> {
+    const email = changes.email?.trim();
+    await this.assertAvailable(
+      {
+        email: email !== undefined && email.toLowerCase() !== user.email.toLowerCase() ? email : undefined,
+        username: changes.username !== undefined && changes.username !== user.username ? changes.username : undefined,
+      },
+      user.id,
+    );
+    if (email !== undefined) user.email = email;
+    if (changes.username !== undefined) user.username = changes.username;
+    if (changes.password !== undefined) user.passwordHash = await hashPassword(changes.password);
+    if (changes.bio !== undefined) user.bio = changes.bio || null;
+    if (changes.image !== undefined) user.image = changes.image || null;
+    await this.em.flush();
+    return user;
+  }
+
+  findById(id: number): Promise<User | null> {
+    return this.users.findOne({ id });
+  }
+
+  /** 422 listing every taken field, so a form can show both at once. */
+  private async assertAvailable(fields: { email?: string; username?: string }, exceptUserId?: number) {
+    const [byEmail, byUsername] = await Promise.all([
+      fields.email === undefined ? null : this.users.findByEmail(fields.email),
+      fields.username === undefined ? null : this.users.findByUsername(fields.username),
+    ]);
+    const taken: string[] = [];
+    if (byEmail && byEmail.id !== exceptUserId) taken.push('email has already been taken');
+    if (byUsername && byUsername.id !== exceptUserId) taken.push('username has already been taken');
+    if (taken.length > 0) throw new UnprocessableError(taken);
+  }
+}
