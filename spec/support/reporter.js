@@ -1,4 +1,3 @@
-'use strict';
 // Mocha's spec reporter plus one closing line in the plain form CI tools read:
 // "tests: N passed, N failed, N skipped".
 const Mocha = require('mocha');
