@@ -13,13 +13,25 @@ import { ormRequestContext } from './http/request-context';
 import { requestLog } from './http/request-log';
 import { urlGuard } from './http/url-guard';
 import type { Logger } from './logger';
+import { ArticlesController } from './modules/articles/articles.controller';
 import { AuthController } from './modules/auth/auth.controller';
+import { CommentsController } from './modules/comments/comments.controller';
 import { HealthController } from './modules/health/health.controller';
+import { ProfilesController } from './modules/profiles/profiles.controller';
+import { TagsController } from './modules/tags/tags.controller';
 import { UserRepository } from './modules/users/user.repository';
 import { UsersController } from './modules/users/users.controller';
 
 /** Every controller, listed explicitly: a glob finds nothing in a compiled or bundled build. */
-export const controllers = [HealthController, AuthController, UsersController];
+export const controllers = [
+  HealthController,
+  AuthController,
+  UsersController,
+  ProfilesController,
+  ArticlesController,
+  CommentsController,
+  TagsController,
+];
 
 export interface AppDependencies {
   config: AppConfig;

@@ -3,6 +3,8 @@ import { Container } from 'typedi';
 import type { AppConfig } from './config/config';
 import { APP_CONFIG, LOGGER } from './config/tokens';
 import type { Logger } from './logger';
+import { Article } from './modules/articles/article.entity';
+import { ArticleRepository } from './modules/articles/article.repository';
 import { User } from './modules/users/user.entity';
 import { UserRepository } from './modules/users/user.repository';
 
@@ -20,4 +22,5 @@ export function registerDependencies(deps: { config: AppConfig; logger: Logger; 
   Container.set(MikroORM, orm);
   Container.set(EntityManager, orm.em);
   Container.set(UserRepository, orm.em.getRepository(User));
+  Container.set(ArticleRepository, orm.em.getRepository(Article));
 }

@@ -1,7 +1,10 @@
 import { UserFactory } from '../../src/db/factories/user.factory';
+import { Article } from '../../src/modules/articles/article.entity';
+import { normalizeTags } from '../../src/modules/articles/dto/article-fields';
+import { uniqueSlug } from '../../src/modules/articles/slug';
 import { hashPassword } from '../../src/modules/auth/password';
 import { TokenService } from '../../src/modules/auth/token.service';
-import type { User } from '../../src/modules/users/user.entity';
+import { User } from '../../src/modules/users/user.entity';
 import { em, testEnvironment } from './test-env';
 
 export const DEFAULT_PASSWORD = 'correct horse battery staple';
@@ -31,4 +34,37 @@ export function uniqueUserInput(prefix = 'spec') {
   counter += 1;
   const id = `${prefix}${Date.now().toString(36)}${counter}`;
   return { username: id, email: `${id}@example.com`, password: 'password123' };
+}
+
+let articleCounter = 0;
+
+/** A saved article by `author`, with unique title and slug unless given. */
+export async function createArticle(
+  author: User,
+  overrides: Partial<Pick<Article, 'title' | 'description' | 'body' | 'tagList' | 'slug' | 'createdAt'>> = {},
+): Promise<Article> {
+  articleCounter += 1;
+  const fork = em();
+  const title = overrides.title ?? `Spec article ${articleCounter} ${Date.now().toString(36)}`;
+  const article = fork.create(Article, {
+    title,
+    slug: overrides.slug ?? uniqueSlug(title),
+    description: overrides.description ?? 'A description',
+    body: overrides.body ?? 'A body',
+    tagList: normalizeTags(overrides.tagList ?? []),
+    author: fork.getReference(User, author.id),
+    ...(overrides.createdAt && { createdAt: overrides.createdAt, updatedAt: overrides.createdAt }),
+  });
+  await fork.flush();
+  return article;
+}
+
+/** A unique tag, so a spec's `?tag=` filter sees only its own articles. */
+export function uniqueTag(prefix = 'tag'): string {
+  articleCounter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${articleCounter}`;
+}
+
+export function authHeader(fixture: { token: string }): Record<string, string> {
+  return { Authorization: `Token ${fixture.token}` };
 }

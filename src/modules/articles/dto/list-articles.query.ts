@@ -1,0 +1,40 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { MAX_OFFSET, TAG_MAX } from './article-fields';
+
+/**
+ * `?limit=&offset=`. Both must be whole numbers (422 otherwise): limit ≥ 1, offset ≥ 0. A limit
+ * above MAX_LIMIT is clamped to it rather than refused, as clients ask for "everything".
+ */
+export class PageQuery {
+  @Min(1)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Type(() => Number)
+  @IsOptional()
+  limit?: number;
+
+  @Max(MAX_OFFSET)
+  @Min(0)
+  @IsInt({ message: 'offset must be a whole number' })
+  @Type(() => Number)
+  @IsOptional()
+  offset?: number;
+}
+
+/** `GET /api/articles` filters; they combine with AND. A repeated key is a 422. */
+export class ListArticlesQuery extends PageQuery {
+  @MaxLength(TAG_MAX)
+  @IsString()
+  @IsOptional()
+  tag?: string;
+
+  @MaxLength(64)
+  @IsString()
+  @IsOptional()
+  author?: string;
+
+  @MaxLength(64)
+  @IsString()
+  @IsOptional()
+  favorited?: string;
+}

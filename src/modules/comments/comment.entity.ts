@@ -1,0 +1,30 @@
+import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Article } from '../articles/article.entity';
+import { User } from '../users/user.entity';
+
+/** A comment on an article; deleted with its article or its author. */
+@Entity({ tableName: 'comments' })
+// An article's comments in order.
+@Index({ name: 'comments_article_id_created_at_index', properties: ['article', 'createdAt'] })
+@Index({ name: 'comments_author_id_index', properties: ['author'] })
+export class Comment {
+  [OptionalProps]?: 'createdAt' | 'updatedAt';
+
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @Property({ type: 'text' })
+  body!: string;
+
+  @ManyToOne({ entity: () => Article, deleteRule: 'cascade', index: false })
+  article!: Rel<Article>;
+
+  @ManyToOne({ entity: () => User, deleteRule: 'cascade', index: false })
+  author!: Rel<User>;
+
+  @Property({ type: 'datetime', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', defaultRaw: 'now()', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

@@ -1,0 +1,19 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Get, JsonController } from 'routing-controllers';
+import { Service } from 'typedi';
+
+@Service()
+@JsonController('/api/tags')
+export class TagsController {
+  constructor(private readonly em: EntityManager) {}
+
+  /** Every tag on at least one article, alphabetically. */
+  @Get('/')
+  async list(): Promise<{ tags: string[] }> {
+    const rows = await this.em.execute<{ tag: string }[]>(
+      // Byte order (collation "C"), the same order as the sorted tagList of each article.
+      'select distinct unnest(tag_list) collate "C" as tag from articles order by tag',
+    );
+    return { tags: rows.map((row) => row.tag) };
+  }
+}
