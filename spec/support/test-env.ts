@@ -1,10 +1,13 @@
+import type { Server } from 'node:http';
 import type Koa from 'koa';
 import supertest from 'supertest';
 import { createApp } from '../../src/app';
 import { type AppConfig, getConfig } from '../../src/config/config';
 import { type Database, openDatabase } from '../../src/db/database';
 import { recreateDatabase } from '../../src/db/server-databases';
+import { createLambdaHandler } from '../../src/lambda';
 import { createLogger } from '../../src/logger';
+import { lambdaBridge } from './lambda-bridge';
 import { SqlLog } from './sql-log';
 
 /** The one app, database and SQL log that every spec in the run shares. */
@@ -13,6 +16,10 @@ export interface TestEnvironment {
   database: Database;
   app: Koa;
   sqlLog: SqlLog;
+  /** `http` (default): supertest on the app; `lambda`: the same requests through the Lambda handler. */
+  transport: 'http' | 'lambda';
+  /** What supertest sends requests to. */
+  target: ReturnType<Koa['callback']> | Server;
 }
 
 let environment: TestEnvironment | undefined;
@@ -27,7 +34,9 @@ export async function startTestEnvironment(): Promise<TestEnvironment> {
     orm: { debug: ['query'], logger: (message) => sqlLog.record(message) },
   });
   const app = createApp({ config, logger, orm: database.orm });
-  environment = { config, database, app, sqlLog };
+  const transport = process.env.SPEC_TRANSPORT === 'lambda' ? 'lambda' : 'http';
+  const target = transport === 'lambda' ? lambdaBridge(createLambdaHandler(async () => app)) : app.callback();
+  environment = { config, database, app, sqlLog, transport, target };
   return environment;
 }
 
@@ -41,9 +50,12 @@ export function testEnvironment(): TestEnvironment {
   return environment;
 }
 
-/** supertest against the app's request handler: the same stack the server runs, minus the socket. */
+/**
+ * supertest against the app: directly on its request handler (the stack the server runs), or,
+ * with SPEC_TRANSPORT=lambda, through the Lambda handler via API Gateway events.
+ */
 export function api() {
-  return supertest(testEnvironment().app.callback());
+  return supertest(testEnvironment().target);
 }
 
 /** A forked EntityManager for arranging and inspecting rows outside a request. */

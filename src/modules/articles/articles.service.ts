@@ -46,7 +46,11 @@ export class ArticlesService {
     await this.em.flush();
     // A new article has no favorites, and nobody follows themselves: no need to read it back.
     return toArticleView({
-      ...article,
+      id: article.id,
+      slug: article.slug,
+      title: article.title,
+      description: article.description,
+      body: article.body,
       tag_list: article.tagList,
       created_at: article.createdAt,
       updated_at: article.updatedAt,

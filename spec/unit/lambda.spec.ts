@@ -1,0 +1,199 @@
+import { gunzipSync } from 'node:zlib';
+import { expect } from 'chai';
+import type Koa from 'koa';
+import {
+  createLambdaHandler,
+  isBinaryResponse,
+  type LambdaEvent,
+  type LambdaHandler,
+  stripStagePrefix,
+} from '../../src/lambda';
+import { authHeader, createArticle, createUser, uniqueUserInput } from '../support/factories';
+import { testEnvironment } from '../support/test-env';
+
+interface Result {
+  statusCode: number;
+  headers: Record<string, string>;
+  multiValueHeaders?: Record<string, string[]>;
+  body: string;
+  isBase64Encoded: boolean;
+}
+
+function handler(): LambdaHandler {
+  return createLambdaHandler(async () => testEnvironment().app);
+}
+
+async function invoke(event: LambdaEvent): Promise<Result> {
+  return (await handler()(event, {})) as Result;
+}
+
+function httpApiEvent(method: string, rawPath: string, options: Partial<Record<string, unknown>> = {}): LambdaEvent {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString: '',
+    headers: { host: 'api.example.com' },
+    requestContext: {
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'spec' },
+      requestId: 'apigw-request-id-1',
+      stage: '$default',
+    },
+    ...options,
+  } as LambdaEvent;
+}
+
+function restApiEvent(method: string, path: string, options: Partial<Record<string, unknown>> = {}): LambdaEvent {
+  return {
+    resource: '/{proxy+}',
+    path,
+    httpMethod: method,
+    headers: {},
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    requestContext: { stage: 'dev', requestId: 'rest-request-id-1', identity: { sourceIp: '203.0.113.9' } },
+    body: null,
+    isBase64Encoded: false,
+    ...options,
+  } as LambdaEvent;
+}
+
+describe('Lambda handler', () => {
+  describe('HTTP API events (payload 2.0)', () => {
+    it('serves GET / like the server', async () => {
+      const result = await invoke(httpApiEvent('GET', '/'));
+      expect(result.statusCode).to.equal(200);
+      expect(result.body).to.equal('Hello World!');
+      expect(result.isBase64Encoded).to.equal(false);
+    });
+
+    it('reads a base64-encoded JSON body', async () => {
+      const input = uniqueUserInput('lambda');
+      const result = await invoke(
+        httpApiEvent('POST', '/api/users', {
+          headers: { 'content-type': 'application/json' },
+          body: Buffer.from(JSON.stringify({ user: input })).toString('base64'),
+          isBase64Encoded: true,
+        }),
+      );
+      expect(result.statusCode).to.equal(201);
+      expect(JSON.parse(result.body).user.username).to.equal(input.username);
+    });
+
+    it('keeps repeated query keys (a repeated tag is a 422, as over HTTP)', async () => {
+      const result = await invoke(httpApiEvent('GET', '/api/articles', { rawQueryString: 'tag=a&tag=b' }));
+      expect(result.statusCode).to.equal(422);
+    });
+
+    it('strips a named stage from rawPath', async () => {
+      const event = httpApiEvent('GET', '/prod/api/tags');
+      (event.requestContext as { stage: string }).stage = 'prod';
+      const result = await invoke(event);
+      expect(result.statusCode).to.equal(200);
+      expect(JSON.parse(result.body)).to.have.property('tags');
+    });
+
+    it('passes cookies and headers, and answers errors exactly as the server does, with the API Gateway request id', async () => {
+      const result = await invoke(
+        httpApiEvent('GET', '/api/user', { cookies: ['a=1', 'b=2'], headers: { authorization: 'Token a.b.c' } }),
+      );
+      expect(result.statusCode).to.equal(401);
+      expect(JSON.parse(result.body)).to.deep.equal({ errors: { body: ['missing or invalid authorization token'] } });
+      expect(result.headers['x-request-id']).to.equal('apigw-request-id-1');
+      expect(result.headers['content-type']).to.match(/^application\/json/);
+    });
+
+    it('returns a gzip body base64-encoded when the client accepts gzip', async () => {
+      const author = await createUser();
+      for (let i = 0; i < 5; i += 1) await createArticle(author.user, { description: 'long '.repeat(100) });
+      const result = await invoke(
+        httpApiEvent('GET', '/api/articles', { headers: { 'accept-encoding': 'gzip' }, rawQueryString: 'limit=5' }),
+      );
+      expect(result.statusCode).to.equal(200);
+      expect(result.headers['content-encoding']).to.equal('gzip');
+      expect(result.isBase64Encoded).to.equal(true);
+      const json = JSON.parse(gunzipSync(Buffer.from(result.body, 'base64')).toString('utf8'));
+      expect(json.articles).to.have.length(5);
+    });
+  });
+
+  describe('REST API events (payload 1.0)', () => {
+    it('serves an authenticated request with multi-value headers, and keeps repeated query keys', async () => {
+      const reader = await createUser();
+      const result = await invoke(
+        restApiEvent('GET', '/api/articles', {
+          headers: authHeader(reader),
+          multiValueHeaders: { Authorization: [authHeader(reader).Authorization] },
+          queryStringParameters: { limit: '2' },
+          multiValueQueryStringParameters: { limit: ['2'], offset: ['0'] },
+        }),
+      );
+      expect(result.statusCode).to.equal(200);
+      expect(JSON.parse(result.body).articles.length).to.be.at.most(2);
+      expect(result.multiValueHeaders).to.be.an('object');
+
+      const repeated = await invoke(
+        restApiEvent('GET', '/api/articles', {
+          queryStringParameters: { tag: 'b' },
+          multiValueQueryStringParameters: { tag: ['a', 'b'] },
+        }),
+      );
+      expect(repeated.statusCode).to.equal(422);
+    });
+
+    it('reads a JSON body and returns 404 JSON for unknown routes', async () => {
+      const result = await invoke(
+        restApiEvent('POST', '/api/nothing', { body: '{"a":1}', headers: { 'content-type': 'application/json' } }),
+      );
+      expect(result.statusCode).to.equal(404);
+      expect(JSON.parse(result.body)).to.deep.equal({ errors: { body: ['no route for POST /api/nothing'] } });
+    });
+  });
+
+  describe('initialisation', () => {
+    it('builds the app once per container, and retries after a failed start', async () => {
+      let calls = 0;
+      const flaky = createLambdaHandler(async (): Promise<Koa> => {
+        calls += 1;
+        if (calls === 1) throw new Error('database not reachable yet');
+        return testEnvironment().app;
+      });
+      const context = {} as { callbackWaitsForEmptyEventLoop?: boolean };
+      const failed = await flaky(httpApiEvent('GET', '/'), context).catch((error: Error) => error);
+      expect(failed).to.be.instanceOf(Error);
+      for (const _ of [1, 2, 3]) {
+        const result = (await flaky(httpApiEvent('GET', '/'), context)) as Result;
+        expect(result.statusCode).to.equal(200);
+      }
+      expect(calls).to.equal(2);
+      expect(context.callbackWaitsForEmptyEventLoop).to.equal(false);
+    });
+  });
+});
+
+describe('isBinaryResponse', () => {
+  it('is true for compressed and non-text bodies, false for JSON and text', () => {
+    expect(isBinaryResponse({ 'content-encoding': 'gzip', 'content-type': 'application/json' })).to.equal(true);
+    expect(isBinaryResponse({ 'content-type': 'image/png' })).to.equal(true);
+    expect(isBinaryResponse({ 'content-type': 'application/octet-stream' })).to.equal(true);
+    expect(isBinaryResponse({ 'content-type': 'application/json; charset=utf-8' })).to.equal(false);
+    expect(isBinaryResponse({ 'content-type': 'text/plain; charset=utf-8' })).to.equal(false);
+    expect(isBinaryResponse({})).to.equal(false);
+  });
+});
+
+describe('stripStagePrefix', () => {
+  const v2 = (stage: string) => ({ version: '2.0', requestContext: { stage } });
+
+  it('removes a named HTTP API stage', () => {
+    expect(stripStagePrefix('/prod/api/tags?x=1', v2('prod'))).to.equal('/api/tags?x=1');
+    expect(stripStagePrefix('/prod', v2('prod'))).to.equal('/');
+  });
+
+  it('leaves $default stages, other prefixes and REST API events alone', () => {
+    expect(stripStagePrefix('/api/tags', v2('$default'))).to.equal('/api/tags');
+    expect(stripStagePrefix('/production/x', v2('prod'))).to.equal('/production/x');
+    expect(stripStagePrefix('/dev/api', { requestContext: { stage: 'dev' } })).to.equal('/dev/api');
+  });
+});

@@ -1,0 +1,97 @@
+import 'reflect-metadata';
+import type Koa from 'koa';
+import serverless from 'serverless-http';
+import { createApp } from './app';
+import { getConfig } from './config/config';
+import { openDatabase } from './db/database';
+import { createLogger } from './logger';
+
+/**
+ * AWS Lambda entry point: the same `createApp()` as the HTTP server, behind serverless-http, for
+ * API Gateway HTTP API (payload 2.0) and REST API (1.0) events.
+ *
+ * The app and the ORM are built once per container, on the first event, and reused by every
+ * later invocation (a cached promise, never `MikroORM.init` per request). A failed start is not
+ * cached, so the next event tries again.
+ *
+ * Migrations do not run here unless MIGRATE_ON_START=true is set explicitly: many cold starts at
+ * once must not race to migrate. Run them with the `migrate` function (src/lambda-migrate.ts) or
+ * `npm run migration:up` from a deploy job.
+ */
+
+export interface LambdaEvent {
+  version?: string;
+  rawPath?: string;
+  path?: string;
+  requestContext?: { stage?: string };
+  [key: string]: unknown;
+}
+
+export interface LambdaContext {
+  callbackWaitsForEmptyEventLoop?: boolean;
+  [key: string]: unknown;
+}
+
+export type LambdaHandler = (event: LambdaEvent, context: LambdaContext) => Promise<unknown>;
+
+/** Responses whose bytes API Gateway must receive base64-encoded. */
+export function isBinaryResponse(headers: Record<string, unknown>): boolean {
+  const encoding = String(headers['content-encoding'] ?? '');
+  if (/gzip|deflate|br/.test(encoding)) return true;
+  const type = String(headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim();
+  if (type === '') return false;
+  return !/^text\/|^application\/(json|.*\+json|xml|.*\+xml|javascript|x-www-form-urlencoded)$/.test(type);
+}
+
+/**
+ * An HTTP API on a named stage puts the stage in `rawPath` (`/prod/api/tags`); the app's routes
+ * start at `/`. REST API events (1.0) carry `path` without the stage already.
+ */
+export function stripStagePrefix(url: string, event: LambdaEvent): string {
+  const stage = event.requestContext?.stage;
+  if (event.version !== '2.0' || !stage || stage === '$default') return url;
+  const prefix = `/${stage}`;
+  if (url === prefix) return '/';
+  if (url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`)) return url.slice(prefix.length) || '/';
+  return url;
+}
+
+/**
+ * Wraps the app that `loadApp` builds as a Lambda handler. `loadApp` runs once, on the first
+ * event; if it fails, the next event calls it again.
+ */
+export function createLambdaHandler(loadApp: () => Promise<Koa>): LambdaHandler {
+  let wrapped: Promise<serverless.Handler> | undefined;
+  const wrap = async () =>
+    serverless(await loadApp(), {
+      binary: isBinaryResponse,
+      request(request: { url: string }, event: LambdaEvent) {
+        request.url = stripStagePrefix(request.url, event);
+      },
+    });
+
+  return async (event, context) => {
+    // The ORM pool keeps sockets open; the invocation must not wait for them to close.
+    context.callbackWaitsForEmptyEventLoop = false;
+    wrapped ??= wrap().catch((error: unknown) => {
+      wrapped = undefined;
+      throw error;
+    });
+    return (await wrapped)(event, context);
+  };
+}
+
+/** Configuration, database and app for one Lambda container. */
+async function bootstrap(): Promise<Koa> {
+  const config = getConfig();
+  const logger = createLogger(config);
+  const migrate = process.env.MIGRATE_ON_START?.trim().toLowerCase() === 'true';
+  const database = await openDatabase(config, { migrate, logger });
+  logger.info({ database: database.description, migrated: migrate }, 'lambda container ready');
+  return createApp({ config, logger, orm: database.orm });
+}
+
+/** The deployed handler (`dist/src/lambda.handler`). */
+export const handler: LambdaHandler = createLambdaHandler(bootstrap);
