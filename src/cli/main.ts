@@ -4,6 +4,7 @@ import { ConfigError } from '../config/config';
 import { registerInitdbCommand } from './commands/initdb';
 import { CliError, registerMigrationCommands } from './commands/migrations';
 import { registerRoutesCommand } from './commands/routes';
+import { registerSeedCommand } from './commands/seed';
 import { registerUserCommands } from './commands/users';
 
 /**
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerInitdbCommand(program);
   registerUserCommands(program);
+  registerSeedCommand(program);
   registerRoutesCommand(program);
   registerMigrationCommands(program);
   return program;

@@ -1,8 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { SEED_PASSWORD, seedUsers } from '../../db/seeders/users.seeder';
 import { flattenValidationErrors } from '../../http/error-handler';
 import { hashPassword } from '../../modules/auth/password';
 import { NewUser } from '../../modules/users/dto/register-user.dto';
@@ -11,24 +9,6 @@ import { withDatabase } from '../with-database';
 import { CliError } from './migrations';
 
 export function registerUserCommands(program: Command): void {
-  program
-    .command('seed')
-    .description(`insert fake users (password "${SEED_PASSWORD}") for development and benchmarks`)
-    .requiredOption('-u, --users <count>', 'how many users to create', parsePositiveInteger)
-    .option('-b, --batch-size <size>', 'rows per flush', parsePositiveInteger, 500)
-    .action(async (options: { users: number; batchSize: number }) => {
-      await withDatabase(
-        async (em) => {
-          const bar = new SingleBar({ format: 'users {bar} {value}/{total} ({eta}s left)' }, Presets.shades_classic);
-          bar.start(options.users, 0);
-          await seedUsers(em, options.users, { batchSize: options.batchSize, onProgress: (done) => bar.update(done) });
-          bar.stop();
-          console.log(`Seeded ${options.users} users.`);
-        },
-        { migrate: true },
-      );
-    });
-
   program
     .command('user:create')
     .description('create one user account')
@@ -59,12 +39,4 @@ export function registerUserCommands(program: Command): void {
         { migrate: true },
       );
     });
-}
-
-function parsePositiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 1_000_000) {
-    throw new CliError(`expected a whole number from 1 to 1000000, got "${value}"`);
-  }
-  return parsed;
 }

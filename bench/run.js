@@ -1,0 +1,388 @@
+/**
+ * `npm run bench`: builds the app, seeds a dedicated database through the CLI, starts the real
+ * server and a bare-bones baseline as child processes, loads each endpoint with autocannon (also a
+ * child process) on 127.0.0.1, prints one table and writes bench-results/bench-<timestamp>.json.
+ *
+ *   npm run bench [-- --duration 8 --warmup 2 --connections 10]
+ *
+ * The database `conduit_bench` is dropped and recreated on the PostgreSQL server that
+ * BENCH_DATABASE_URL or DATABASE_URL names (default postgres://postgres@127.0.0.1:5432/postgres);
+ * the database those URLs name is never touched. Every child process is stopped at the end,
+ * whether the run succeeded, failed or was interrupted.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { parseArgs, isDeepStrictEqual } = require('node:util');
+const { Client } = require('pg');
+const { Children, freePort, waitUntilReady } = require('./lib/children');
+const { measure } = require('./lib/load');
+const { formatTable } = require('./lib/report');
+
+const ROOT = path.resolve(__dirname, '..');
+const RESULTS_DIR = path.join(ROOT, 'bench-results');
+const BENCH_DATABASE = 'conduit_bench';
+const DEFAULT_SERVER_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const SEED_COUNTS = { users: 100, articles: 2000, comments: 5000, favorites: 3000, follows: 500 };
+// The seed command's well-known account (src/db/seeders/users.seeder.ts).
+const DEMO_CREDENTIALS = { email: 'demo@example.com', password: 'password123' };
+// Production mode insists on a long private secret; this one signs bench tokens only.
+const BENCH_JWT_SECRET = 'bench-only-jwt-secret-not-for-any-real-deployment-0123456789';
+const DB_POOL_MAX = '10';
+// A hard stop for the whole run, far above its usual ~2 minutes, so nothing can hang forever.
+const RUN_DEADLINE_MS = 8 * 60_000;
+
+function readOptions() {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: process.env.BENCH_DURATION ?? '8' },
+      warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? '2' },
+      connections: { type: 'string', default: process.env.BENCH_CONNECTIONS ?? '10' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log('usage: npm run bench [-- --duration <s> --warmup <s> --connections <n>]');
+    process.exit(0);
+  }
+  const number = (name, min, max) => {
+    const value = Number(values[name]);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new Error(`--${name} must be a whole number from ${min} to ${max} (got "${values[name]}")`);
+    }
+    return value;
+  };
+  return {
+    durationSeconds: number('duration', 1, 60),
+    warmupSeconds: number('warmup', 0, 30),
+    connections: number('connections', 1, 200),
+  };
+}
+
+function redact(url) {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
+
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+async function step(title, work) {
+  const started = Date.now();
+  process.stdout.write(`==> ${title}\n`);
+  const result = await work();
+  const elapsedMs = Date.now() - started;
+  process.stdout.write(`    done in ${seconds(elapsedMs)}\n`);
+  return { result, elapsedMs };
+}
+
+/** `npm run <script>` with the npm that runs us, when there is one. */
+function npmInvocation(script) {
+  const npmCli = process.env.npm_execpath;
+  return npmCli?.endsWith('.js')
+    ? [process.execPath, [npmCli, 'run', '--silent', script]]
+    : ['npm', ['run', '--silent', script]];
+}
+
+async function withClient(url, work) {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Fresh planner statistics and visibility map, as a database in steady state would have them, so
+ * plans do not depend on whether autovacuum happened to pass by since the seed.
+ */
+function vacuumAnalyze(benchUrl) {
+  return withClient(benchUrl, (client) => client.query('vacuum analyze'));
+}
+
+/** A tag, an article slug and server facts, read straight from the seeded database. */
+function pickTargets(benchUrl) {
+  return withClient(benchUrl, async (client) => {
+    const tag = await client.query(
+      'select tag, count(*)::int as articles from articles, unnest(tag_list) as tag group by tag order by 2 desc, 1 limit 1',
+    );
+    // A typical article rather than an extreme one: as many comments as the average.
+    const slug = await client.query(`
+      with counts as (select article_id, count(*) as comments from comments group by article_id)
+      select a.slug, coalesce(c.comments, 0)::int as comments
+        from articles a left join counts c on c.article_id = a.id
+       order by abs(coalesce(c.comments, 0) - (select round(avg(comments)) from counts)) nulls last, a.id
+       limit 1`);
+    const version = await client.query('show server_version');
+    return {
+      tag: tag.rows[0]?.tag ?? 'dragons',
+      tagArticles: tag.rows[0]?.articles ?? 0,
+      slug: slug.rows[0]?.slug ?? 'no-such-article',
+      slugComments: slug.rows[0]?.comments ?? 0,
+      postgresVersion: version.rows[0].server_version,
+    };
+  });
+}
+
+async function logIn(baseUrl) {
+  const response = await fetch(`${baseUrl}/api/users/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: DEMO_CREDENTIALS }),
+  });
+  const text = await response.text();
+  if (response.status !== 200) return { status: response.status, token: undefined, problem: text.slice(0, 200) };
+  return { status: 200, token: JSON.parse(text).user?.token };
+}
+
+/**
+ * Our list and the baseline's must be the same bytes, or the comparison is unfair. Reports
+ * whether they are, and where they first differ when not.
+ */
+async function compareLists(oursUrl, baselineUrl) {
+  const [ours, baseline] = await Promise.all([fetch(oursUrl), fetch(baselineUrl)]);
+  const [oursText, baselineText] = await Promise.all([ours.text(), baseline.text()]);
+  const comparison = { oursStatus: ours.status, baselineStatus: baseline.status, identicalBytes: false };
+  if (ours.status !== 200 || baseline.status !== 200) return comparison;
+  comparison.identicalBytes = oursText === baselineText;
+  if (!comparison.identicalBytes) {
+    comparison.equalJson = isDeepStrictEqual(JSON.parse(oursText), JSON.parse(baselineText));
+    let at = 0;
+    while (at < oursText.length && oursText[at] === baselineText[at]) at += 1;
+    comparison.firstDifference = {
+      at,
+      ours: oursText.slice(Math.max(0, at - 40), at + 60),
+      baseline: baselineText.slice(Math.max(0, at - 40), at + 60),
+    };
+  }
+  return comparison;
+}
+
+async function probe(target) {
+  try {
+    const response = await fetch(target.url, {
+      method: target.method ?? 'GET',
+      headers: target.headers,
+      body: target.body,
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await response.text();
+    // For lists, also how many articles matched: an empty feed would make its numbers meaningless.
+    const count = /"articlesCount":(\d+)/.exec(text)?.[1];
+    return count === undefined
+      ? { status: response.status }
+      : { status: response.status, articlesCount: Number(count) };
+  } catch (error) {
+    return { status: 0, error: error.cause?.code ?? error.message };
+  }
+}
+
+async function main(children) {
+  const startedAt = new Date();
+  const options = readOptions();
+  const serverUrl = process.env.BENCH_DATABASE_URL?.trim() || process.env.DATABASE_URL?.trim() || DEFAULT_SERVER_URL;
+  const node = process.execPath;
+
+  const build = await step('build (npm run build)', () =>
+    children.run('build', ...npmInvocation('build'), { cwd: ROOT, timeoutMs: 180_000 }),
+  );
+
+  // The compiled helpers, so that the runner creates databases exactly as `initdb` and the specs do.
+  const { recreateDatabase, withDatabaseName } = require(path.join(ROOT, 'dist/src/db/server-databases.js'));
+  const benchUrl = withDatabaseName(serverUrl, BENCH_DATABASE);
+  const cliEnv = { DATABASE_URL: benchUrl, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+  const cli = ['dist/src/cli/main.js'];
+
+  const database = await step(`recreate database ${redact(benchUrl)}`, () => recreateDatabase(benchUrl));
+  const initdb = await step('initdb (CLI)', () =>
+    children.run('initdb', node, [...cli, 'initdb'], { cwd: ROOT, env: cliEnv, timeoutMs: 60_000 }),
+  );
+  const seedArgs = Object.entries(SEED_COUNTS).flatMap(([name, count]) => [`--${name}`, String(count)]);
+  const seed = await step(`seed (CLI: seed ${seedArgs.join(' ')})`, () =>
+    children.run('seed', node, [...cli, 'seed', ...seedArgs], { cwd: ROOT, env: cliEnv, timeoutMs: 120_000 }),
+  );
+  const seedPhases = [...seed.result.matchAll(/^(\w+): (\d+) in ([\d.]+) s$/gm)].map((match) => ({
+    phase: match[1],
+    rows: Number(match[2]),
+    seconds: Number(match[3]),
+  }));
+  const seedSummary = seed.result
+    .trim()
+    .split('\n')
+    .slice(-seedPhases.length - 2);
+  for (const line of seedSummary) console.log(`    ${line}`);
+
+  const analyze = await step('vacuum analyze', () => vacuumAnalyze(benchUrl));
+
+  const [serverPort, baselinePort] = await Promise.all([freePort(), freePort()]);
+  const ours = `http://127.0.0.1:${serverPort}`;
+  const baseline = `http://127.0.0.1:${baselinePort}`;
+  await step(`start the server (${ours}) and the baseline (${baseline})`, async () => {
+    const server = children.start('server', node, ['dist/src/server.js'], {
+      cwd: ROOT,
+      env: {
+        DATABASE_URL: benchUrl,
+        PORT: String(serverPort),
+        NODE_ENV: 'production',
+        JWT_SECRET: BENCH_JWT_SECRET,
+        LOG_LEVEL: 'warn',
+        MIGRATE_ON_START: 'false',
+        DB_POOL_MAX,
+      },
+    });
+    const baselineServer = children.start('baseline', node, [path.join(__dirname, 'baseline-server.js')], {
+      cwd: ROOT,
+      env: { DATABASE_URL: benchUrl, PORT: String(baselinePort), DB_POOL_MAX },
+    });
+    await Promise.all([
+      waitUntilReady(server, `${ours}/health`, 30_000),
+      waitUntilReady(baselineServer, `${baseline}/api/articles?limit=1`, 30_000),
+    ]);
+  });
+
+  const picked = await pickTargets(benchUrl);
+  const login = await logIn(ours);
+  if (!login.token) {
+    console.log(`    warning: demo login answered ${login.status} (${login.problem}); /feed will run without a token`);
+  }
+  const loginBody = JSON.stringify({ user: DEMO_CREDENTIALS });
+  const targets = [
+    { name: 'GET /api/articles?limit=20', url: `${ours}/api/articles?limit=20`, pair: 'ours' },
+    { name: 'baseline GET /api/articles?limit=20', url: `${baseline}/api/articles?limit=20`, pair: 'baseline' },
+    { name: 'GET /api/articles', url: `${ours}/api/articles` },
+    { name: `GET /api/articles?tag=${picked.tag}`, url: `${ours}/api/articles?tag=${encodeURIComponent(picked.tag)}` },
+    {
+      name: 'GET /api/articles/feed',
+      url: `${ours}/api/articles/feed`,
+      headers: login.token ? { authorization: `Token ${login.token}` } : {},
+    },
+    { name: 'GET /api/articles/:slug', url: `${ours}/api/articles/${picked.slug}` },
+    { name: 'GET /api/articles/:slug/comments', url: `${ours}/api/articles/${picked.slug}/comments` },
+    { name: 'GET /api/tags', url: `${ours}/api/tags` },
+    {
+      name: 'POST /api/users/login',
+      url: `${ours}/api/users/login`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: loginBody,
+    },
+  ];
+
+  const listComparison = await compareLists(targets[0].url, targets[1].url);
+  if (listComparison.identicalBytes) {
+    console.log('    check: our list and the baseline list are byte-identical');
+  } else {
+    console.log(`    warning: our list and the baseline list differ: ${JSON.stringify(listComparison)}`);
+  }
+  const probes = {};
+  for (const target of targets) probes[target.name] = await probe(target);
+  for (const [name, probed] of Object.entries(probes)) {
+    if (probed.status < 200 || probed.status >= 300) {
+      console.log(`    warning: ${name} answers ${probed.error ?? probed.status}; measuring anyway`);
+    } else if (probed.articlesCount === 0) {
+      console.log(`    warning: ${name} lists no articles`);
+    }
+  }
+
+  const settings = { ...options };
+  const measured = await step(
+    `load: ${targets.length} endpoints × (${options.warmupSeconds} s warm-up + ${options.durationSeconds} s), ` +
+      `${options.connections} connections`,
+    async () => {
+      const results = [];
+      for (const target of targets) {
+        const result = await measure(children, target, settings);
+        console.log(`    ${target.name.padEnd(40)} ${result.requestsPerSecond.toFixed(1).padStart(9)} req/s`);
+        results.push({ ...result, pair: target.pair });
+      }
+      return results;
+    },
+  );
+  const results = measured.result;
+
+  const oursList = results.find((r) => r.pair === 'ours');
+  const baselineList = results.find((r) => r.pair === 'baseline');
+  const ratio = baselineList.requestsPerSecond > 0 ? oursList.requestsPerSecond / baselineList.requestsPerSecond : 0;
+  const finishedAt = new Date();
+
+  console.log('');
+  console.log(formatTable(results));
+  console.log('');
+  console.log(
+    `ours/baseline req/s for GET /api/articles?limit=20: ${ratio.toFixed(2)} ` +
+      `(${oursList.requestsPerSecond.toFixed(1)} vs ${baselineList.requestsPerSecond.toFixed(1)})` +
+      (oursList.non2xx > 0 ? ' — ours answered non-2xx, so the ratio means nothing' : ''),
+  );
+  const troubled = results.filter((r) => r.errors > 0 || r.timeouts > 0);
+  for (const r of troubled) console.log(`note: ${r.name}: ${r.errors} connection errors, ${r.timeouts} timeouts`);
+
+  const report = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    totalSeconds: (finishedAt - startedAt) / 1000,
+    machine: {
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      postgres: picked.postgresVersion,
+    },
+    database: redact(benchUrl),
+    settings: { ...settings, dbPoolMax: Number(DB_POOL_MAX), host: '127.0.0.1' },
+    timings: {
+      buildSeconds: build.elapsedMs / 1000,
+      recreateDatabaseSeconds: database.elapsedMs / 1000,
+      initdbSeconds: initdb.elapsedMs / 1000,
+      seedSeconds: seed.elapsedMs / 1000,
+      vacuumAnalyzeSeconds: analyze.elapsedMs / 1000,
+      loadSeconds: measured.elapsedMs / 1000,
+    },
+    seed: { counts: SEED_COUNTS, phases: seedPhases },
+    targets: {
+      tag: picked.tag,
+      tagArticles: picked.tagArticles,
+      slug: picked.slug,
+      slugComments: picked.slugComments,
+      demoLoginStatus: login.status,
+    },
+    checks: { listComparison, probes },
+    listRatioOursToBaseline: ratio,
+    results,
+  };
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nwrote ${path.relative(ROOT, file)} (total ${seconds(finishedAt - startedAt)})`);
+}
+
+function runWithCleanup() {
+  const children = new Children();
+  let finished = false;
+  const finish = async (code, message) => {
+    if (finished) return;
+    finished = true;
+    if (message) console.error(message);
+    await children.stopAll(5_000);
+    process.exit(code);
+  };
+  const deadline = setTimeout(
+    () => finish(1, `error: the benchmark did not finish within ${RUN_DEADLINE_MS / 60_000} minutes`),
+    RUN_DEADLINE_MS,
+  );
+  process.on('SIGINT', () => finish(130, 'interrupted; stopping child processes'));
+  process.on('SIGTERM', () => finish(143, 'terminated; stopping child processes'));
+  main(children).then(
+    () => {
+      clearTimeout(deadline);
+      return finish(0);
+    },
+    (error) => {
+      clearTimeout(deadline);
+      return finish(1, `error: ${error instanceof Error ? error.message : error}`);
+    },
+  );
+}
+
+runWithCleanup();
