@@ -10,6 +10,7 @@ import { authCheckers, jwtMiddleware } from './http/auth';
 import { cors } from './http/cors';
 import { errorHandler } from './http/error-handler';
 import { jsonBody } from './http/json-body';
+import { jsonResponse } from './http/json-response';
 import { ormRequestContext } from './http/request-context';
 import { requestLog } from './http/request-log';
 import { urlGuard } from './http/url-guard';
@@ -59,6 +60,7 @@ export function createApp({ config, logger, orm }: AppDependencies): Koa {
   // gzip/brotli for clients that ask, above 1 KiB: article lists shrink ~5x. On Lambda the
   // compressed body goes out base64-encoded (see lambda.ts).
   app.use(compress({ threshold: 1024 }));
+  app.use(jsonResponse());
   app.use(urlGuard());
   app.use(jsonBody(config.bodyLimit));
   app.use(jwtMiddleware(config));

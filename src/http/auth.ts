@@ -20,13 +20,19 @@ export function tokenFromAuthorizationHeader(header: string | undefined): string
  * `@CurrentUser()`, whether a user is required.
  */
 export function jwtMiddleware(config: Pick<AppConfig, 'jwtSecret'>): Middleware {
-  return koaJwt({
+  const verify = koaJwt({
     secret: config.jwtSecret,
     algorithms: [JWT_ALGORITHM],
     key: 'jwt',
     passthrough: true,
     getToken: (ctx) => tokenFromAuthorizationHeader(ctx.get('authorization')),
   });
+  return function verifyToken(ctx, next) {
+    // koa-jwt "verifies" a missing token too, building and discarding several errors with stack
+    // traces on every anonymous request; skip it when there is nothing to verify.
+    if (!ctx.get('authorization')) return next();
+    return verify(ctx, next);
+  };
 }
 
 interface Authentication {

@@ -13,6 +13,7 @@ import {
   QueryParams,
 } from 'routing-controllers';
 import { Service } from 'typedi';
+import { PLAIN_RESPONSES } from '../../http/controller-options';
 import type { User } from '../users/user.entity';
 import { ArticlesService } from './articles.service';
 import type { MultipleArticlesResponse, SingleArticleResponse } from './dto/article.response';
@@ -21,7 +22,7 @@ import { ListArticlesQuery, PageQuery } from './dto/list-articles.query';
 
 /** Articles and favorites. `/feed` is declared before `/:slug` so it is not taken for a slug. */
 @Service()
-@JsonController('/api/articles')
+@JsonController('/api/articles', PLAIN_RESPONSES)
 export class ArticlesController {
   constructor(private readonly articles: ArticlesService) {}
 

@@ -1,5 +1,6 @@
 import { Authorized, Body, CurrentUser, Get, HttpCode, JsonController, Post } from 'routing-controllers';
 import { Service } from 'typedi';
+import { PLAIN_RESPONSES } from '../../http/controller-options';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { AuthCredentials } from './dto/auth-credentials.dto';
@@ -10,7 +11,7 @@ import { TokenService } from './token.service';
  * `GET /protected` is the view behind the auth decorator (`@Authorized()` here).
  */
 @Service()
-@JsonController()
+@JsonController(undefined, PLAIN_RESPONSES)
 export class AuthController {
   constructor(
     private readonly users: UsersService,

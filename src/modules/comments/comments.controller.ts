@@ -11,12 +11,13 @@ import {
   Post,
 } from 'routing-controllers';
 import { Service } from 'typedi';
+import { PLAIN_RESPONSES } from '../../http/controller-options';
 import type { User } from '../users/user.entity';
 import { CommentsService } from './comments.service';
 import { type CommentView, CreateCommentRequest } from './dto/comment.dto';
 
 @Service()
-@JsonController('/api/articles/:slug/comments')
+@JsonController('/api/articles/:slug/comments', PLAIN_RESPONSES)
 export class CommentsController {
   constructor(private readonly comments: CommentsService) {}
 

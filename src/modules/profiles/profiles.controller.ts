@@ -1,11 +1,12 @@
 import { Authorized, CurrentUser, Delete, Get, JsonController, Param, Post } from 'routing-controllers';
 import { Service } from 'typedi';
+import { PLAIN_RESPONSES } from '../../http/controller-options';
 import type { User } from '../users/user.entity';
 import type { ProfileResponse } from './dto/profile.response';
 import { ProfilesService } from './profiles.service';
 
 @Service()
-@JsonController('/api/profiles')
+@JsonController('/api/profiles', PLAIN_RESPONSES)
 export class ProfilesController {
   constructor(private readonly profiles: ProfilesService) {}
 

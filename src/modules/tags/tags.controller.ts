@@ -1,9 +1,10 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Get, JsonController } from 'routing-controllers';
 import { Service } from 'typedi';
+import { PLAIN_RESPONSES } from '../../http/controller-options';
 
 @Service()
-@JsonController('/api/tags')
+@JsonController('/api/tags', PLAIN_RESPONSES)
 export class TagsController {
   constructor(private readonly em: EntityManager) {}
 

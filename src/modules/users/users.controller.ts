@@ -1,5 +1,6 @@
 import { Authorized, Body, CurrentUser, Get, HttpCode, JsonController, Post, Put } from 'routing-controllers';
 import { Service } from 'typedi';
+import { PLAIN_RESPONSES } from '../../http/controller-options';
 import { TokenService } from '../auth/token.service';
 import { LoginUserRequest } from './dto/login-user.dto';
 import { RegisterUserRequest } from './dto/register-user.dto';
@@ -10,7 +11,7 @@ import { UsersService } from './users.service';
 
 /** Registration, login and the current user: the RealWorld "User and Authentication" routes. */
 @Service()
-@JsonController('/api')
+@JsonController('/api', PLAIN_RESPONSES)
 export class UsersController {
   constructor(
     private readonly users: UsersService,
