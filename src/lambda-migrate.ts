@@ -10,7 +10,7 @@ import { createLogger } from './logger';
 export async function handler(): Promise<{ applied: string[] }> {
   const config = getConfig();
   const logger = createLogger(config);
-  const database = await openDatabase(config, { logger });
+  const database = await openDatabase(config, { logger, migrator: true });
   try {
     const applied = await database.orm.getMigrator().up();
     logger.info({ applied: applied.map((m) => m.name) }, 'migrations applied');

@@ -13,7 +13,7 @@ export async function withDatabase<T>(
 ): Promise<T> {
   const config = getConfig();
   const logger = createLogger({ logLevel: config.logLevel === 'silent' ? 'silent' : 'warn' });
-  const database = await openDatabase(config, { migrate: options.migrate, logger });
+  const database = await openDatabase(config, { migrate: options.migrate, migrator: true, logger });
   try {
     return await work(database.orm.em.fork(), database);
   } finally {

@@ -2,7 +2,7 @@ import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { buildOrmOptions } from '../../mikro-orm.config';
 import type { AppConfig } from '../config/config';
 import type { Logger } from '../logger';
-import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import type { EmbeddedPostgres } from './embedded-postgres';
 
 /** An initialised ORM plus whatever it runs on, closed together. */
 export interface Database {
@@ -15,8 +15,10 @@ export interface Database {
 export interface OpenDatabaseOptions {
   /** Extra ORM options, e.g. a query logger in the specs. */
   orm?: Partial<Options>;
-  /** Apply pending migrations before returning. */
+  /** Apply pending migrations before returning (implies `migrator`). */
   migrate?: boolean;
+  /** Register the migrator, for `orm.getMigrator()`; left out by default to keep start-up lean. */
+  migrator?: boolean;
   /** Where the ORM's own messages (migrations applied, warnings) go; silent when absent. */
   logger?: Logger;
 }
@@ -34,6 +36,9 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
     connection = { clientUrl: config.databaseUrl };
     description = `postgresql ${redactUrl(config.databaseUrl)}`;
   } else {
+    // Loaded only when used: PGlite is megabytes of WebAssembly that a server-backed process (and
+    // the Lambda artifact, which leaves it out) never needs.
+    const { startEmbeddedPostgres } = await import('./embedded-postgres');
     embedded = await startEmbeddedPostgres({
       dataDir: config.embeddedDataDir,
       maxConnections: config.dbPoolMax,
@@ -52,9 +57,11 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
   let orm: MikroORM;
   try {
     const logger = options.logger;
+    const extensions = options.migrate || options.migrator ? [(await import('@mikro-orm/migrations')).Migrator] : [];
     orm = await MikroORM.init({
       ...buildOrmOptions(config),
       ...connection,
+      extensions,
       logger: (message) => logger?.info({ orm: true }, message),
       ...options.orm,
     });
