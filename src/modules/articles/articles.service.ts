@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Service } from 'typedi';
 import { ForbiddenError, NotFoundError } from '../../http/errors';
+import { ownProfileRow } from '../profiles/dto/profile.response';
 import type { User } from '../users/user.entity';
 import { Article } from './article.entity';
 import { type ArticleFilter, ArticleRepository } from './article.repository';
@@ -56,10 +57,7 @@ export class ArticlesService {
       updated_at: article.updatedAt,
       favorites_count: 0,
       favorited: false,
-      username: author.username,
-      bio: author.bio,
-      image: author.image,
-      following: false,
+      ...ownProfileRow(author),
     });
   }
 

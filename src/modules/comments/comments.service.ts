@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Service } from 'typedi';
 import { ForbiddenError, NotFoundError } from '../../http/errors';
 import { Article } from '../articles/article.entity';
+import { ownProfileRow } from '../profiles/dto/profile.response';
 import type { User } from '../users/user.entity';
 import { Comment } from './comment.entity';
 import { type CommentRow, type CommentView, type NewComment, toCommentView } from './dto/comment.dto';
@@ -38,10 +39,7 @@ export class CommentsService {
       body: comment.body,
       created_at: comment.createdAt,
       updated_at: comment.updatedAt,
-      username: author.username,
-      bio: author.bio,
-      image: author.image,
-      following: false,
+      ...ownProfileRow(author),
     });
   }
 
