@@ -2,7 +2,7 @@ import type { Context, Middleware } from 'koa';
 import koaJwt from 'koa-jwt';
 import type { Action } from 'routing-controllers';
 import type { AppConfig } from '../config/config';
-import { isTokenClaims, JWT_ALGORITHM } from '../modules/auth/token.service';
+import { isTokenClaims, JWT_ALGORITHM, signingKey } from '../modules/auth/token.service';
 import type { User } from '../modules/users/user.entity';
 import { UnauthorizedError } from './errors';
 
@@ -21,7 +21,8 @@ export function tokenFromAuthorizationHeader(header: string | undefined): string
  */
 export function jwtMiddleware(config: Pick<AppConfig, 'jwtSecret'>): Middleware {
   const verify = koaJwt({
-    secret: config.jwtSecret,
+    // A KeyObject, not the string: see signingKey. koa-jwt hands it to jsonwebtoken unchanged.
+    secret: signingKey(config.jwtSecret) as unknown as string,
     algorithms: [JWT_ALGORITHM],
     key: 'jwt',
     passthrough: true,
