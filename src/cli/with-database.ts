@@ -9,11 +9,11 @@ import { createLogger } from '../logger';
  */
 export async function withDatabase<T>(
   work: (em: EntityManager, database: Database) => Promise<T>,
-  options: { migrate?: boolean } = {},
+  options: { migrate?: boolean; snapshot?: boolean } = {},
 ): Promise<T> {
   const config = getConfig();
   const logger = createLogger({ logLevel: config.logLevel === 'silent' ? 'silent' : 'warn' });
-  const database = await openDatabase(config, { migrate: options.migrate, migrator: true, logger });
+  const database = await openDatabase(config, { ...options, migrator: true, logger });
   try {
     return await work(database.orm.em.fork(), database);
   } finally {

@@ -19,6 +19,12 @@ export interface OpenDatabaseOptions {
   migrate?: boolean;
   /** Register the migrator, for `orm.getMigrator()`; left out by default to keep start-up lean. */
   migrator?: boolean;
+  /**
+   * Keep migrations/.snapshot-conduit.json in step (the CLI's migration commands). Off for the
+   * server, Lambda and specs: applying migrations must not rewrite a file in the source tree (it
+   * restarts `npm run dev`'s watcher, and dirties checkouts).
+   */
+  snapshot?: boolean;
   /** Where the ORM's own messages (migrations applied, warnings) go; silent when absent. */
   logger?: Logger;
 }
@@ -58,10 +64,12 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
   try {
     const logger = options.logger;
     const extensions = options.migrate || options.migrator ? [(await import('@mikro-orm/migrations')).Migrator] : [];
+    const base = buildOrmOptions(config);
     orm = await MikroORM.init({
-      ...buildOrmOptions(config),
+      ...base,
       ...connection,
       extensions,
+      migrations: { ...base.migrations, snapshot: options.snapshot ?? false },
       logger: (message) => logger?.info({ orm: true }, message),
       ...options.orm,
     });

@@ -6,6 +6,9 @@ import { withDatabase } from '../with-database';
  * last schema snapshot and writes a migration; `up`/`down` apply or revert; `check` fails when
  * entities changed without a migration.
  */
+// These commands keep migrations/.snapshot-conduit.json (the schema the next diff starts from) current.
+const MIGRATION_COMMAND = { snapshot: true };
+
 export function registerMigrationCommands(program: Command): void {
   program
     .command('migration:create')
@@ -27,7 +30,7 @@ export function registerMigrationCommands(program: Command): void {
         }
         console.log(`Wrote migrations/${result.fileName}`);
         for (const statement of result.diff.up) console.log(`  ${statement}`);
-      });
+      }, MIGRATION_COMMAND);
     });
 
   program
@@ -37,7 +40,7 @@ export function registerMigrationCommands(program: Command): void {
       await withDatabase(async (_em, { orm }) => {
         const applied = await orm.getMigrator().up();
         console.log(applied.length ? `Applied ${applied.map((m) => m.name).join(', ')}` : 'Nothing to apply.');
-      });
+      }, MIGRATION_COMMAND);
     });
 
   program
@@ -47,7 +50,7 @@ export function registerMigrationCommands(program: Command): void {
       await withDatabase(async (_em, { orm }) => {
         const reverted = await orm.getMigrator().down();
         console.log(reverted.length ? `Reverted ${reverted.map((m) => m.name).join(', ')}` : 'Nothing to revert.');
-      });
+      }, MIGRATION_COMMAND);
     });
 
   program
@@ -63,7 +66,7 @@ export function registerMigrationCommands(program: Command): void {
           );
         }
         console.log('Migrations are up to date with the entities.');
-      });
+      }, MIGRATION_COMMAND);
     });
 }
 
