@@ -1,4 +1,4 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { ConnectionException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { expect } from 'chai';
 import { ValidationError } from 'class-validator';
 import { HttpError, BadRequestError as RcBadRequestError } from 'routing-controllers';
@@ -38,6 +38,19 @@ describe('describeError', () => {
     // What routing-controllers throws when @Authorized() finds no user.
     const missing = Object.assign(new HttpError(401), { name: 'AuthorizationRequiredError' });
     expect(describeError(missing)).to.deep.equal({ status: 401, messages: ['missing or invalid authorization token'] });
+  });
+
+  it('answers 503 when the database cannot be reached or the pool is exhausted', () => {
+    const refused = new ConnectionException(
+      Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' }),
+    );
+    const exhausted = Object.assign(new Error('Knex: Timeout acquiring a connection.'), { name: 'KnexTimeoutError' });
+    for (const error of [refused, exhausted]) {
+      expect(describeError(error)).to.deep.equal({
+        status: 503,
+        messages: ['the service is temporarily unavailable, please retry'],
+      });
+    }
   });
 
   it('hides everything unexpected behind a generic 500', () => {

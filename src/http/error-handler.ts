@@ -1,5 +1,9 @@
 import { STATUS_CODES } from 'node:http';
-import { NotFoundError as OrmNotFoundError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import {
+  ConnectionException,
+  NotFoundError as OrmNotFoundError,
+  UniqueConstraintViolationException,
+} from '@mikro-orm/core';
 import type { ValidationError } from 'class-validator';
 import type { Middleware } from 'koa';
 import { HttpError } from 'routing-controllers';
@@ -39,8 +43,9 @@ export function errorHandler(logger: Logger): Middleware {
         logger.error({ err: error, requestId, method: ctx.method, path: ctx.path }, 'unhandled error');
       }
       ctx.status = status;
-      ctx.body = errorBody(status >= 500 ? [`internal server error (request id ${requestId})`] : messages);
+      ctx.body = errorBody(status === 500 ? [`internal server error (request id ${requestId})`] : messages);
       if (status === 401) ctx.set('WWW-Authenticate', 'Token');
+      if (status === 503) ctx.set('Retry-After', '5');
     }
   };
 }
@@ -59,6 +64,10 @@ export function describeError(error: unknown): ErrorDescription {
     return { status: 422, messages: [field ? `${field} has already been taken` : 'already exists'] };
   }
   if (error instanceof OrmNotFoundError) return { status: 404, messages: ['not found'] };
+  // The database is down or the pool is exhausted: a temporary condition, worth a retry.
+  if (error instanceof ConnectionException || (error as Error)?.name === 'KnexTimeoutError') {
+    return { status: 503, messages: ['the service is temporarily unavailable, please retry'] };
+  }
 
   if (error instanceof HttpError) return describeRoutingControllersError(error);
 

@@ -38,16 +38,6 @@ export class TokenService {
       expiresIn: this.config.jwtExpiresIn as jwt.SignOptions['expiresIn'],
     });
   }
-
-  /** The claims of a valid token, or undefined for a forged, expired or malformed one. */
-  verify(token: string): TokenClaims | undefined {
-    try {
-      const claims = jwt.verify(token, this.key, { algorithms: [JWT_ALGORITHM] });
-      return isTokenClaims(claims) ? claims : undefined;
-    } catch {
-      return undefined;
-    }
-  }
 }
 
 export function isTokenClaims(value: unknown): value is TokenClaims {
