@@ -60,26 +60,33 @@ export function stripStagePrefix(url: string, event: LambdaEvent): string {
 
 /**
  * Wraps the app that `loadApp` builds as a Lambda handler. `loadApp` runs once, on the first
- * event; if it fails, the next event calls it again.
+ * event, or at once with `eager`; if it fails, the next event calls it again.
  */
-export function createLambdaHandler(loadApp: () => Promise<Koa>): LambdaHandler {
+export function createLambdaHandler(loadApp: () => Promise<Koa>, options: { eager?: boolean } = {}): LambdaHandler {
   let wrapped: Promise<serverless.Handler> | undefined;
-  const wrap = async () =>
-    serverless(await loadApp(), {
-      binary: isBinaryResponse,
-      request(request: { url: string }, event: LambdaEvent) {
-        request.url = stripStagePrefix(request.url, event);
-      },
-    });
+  const wrap = () => {
+    wrapped ??= loadApp()
+      .then((app) =>
+        serverless(app, {
+          binary: isBinaryResponse,
+          request(request: { url: string }, event: LambdaEvent) {
+            request.url = stripStagePrefix(request.url, event);
+          },
+        }),
+      )
+      .catch((error: unknown) => {
+        wrapped = undefined;
+        throw error;
+      });
+    return wrapped;
+  };
+  // An eager start that fails is retried by the first event, which then reports the error.
+  if (options.eager) wrap().catch(() => undefined);
 
   return async (event, context) => {
     // The ORM pool keeps sockets open; the invocation must not wait for them to close.
     context.callbackWaitsForEmptyEventLoop = false;
-    wrapped ??= wrap().catch((error: unknown) => {
-      wrapped = undefined;
-      throw error;
-    });
-    return (await wrapped)(event, context);
+    return (await wrap())(event, context);
   };
 }
 
@@ -93,5 +100,11 @@ async function bootstrap(): Promise<Koa> {
   return createApp({ config, logger, orm: database.orm });
 }
 
-/** The deployed handler (`dist/src/lambda.handler`). */
-export const handler: LambdaHandler = createLambdaHandler(bootstrap);
+/**
+ * The deployed handler (`dist/src/lambda.handler`). On Lambda (and serverless-offline) the app
+ * starts building while the module loads, in the init phase, which AWS runs before the first
+ * event with a full CPU; elsewhere (specs importing this file) nothing starts until an event.
+ */
+export const handler: LambdaHandler = createLambdaHandler(bootstrap, {
+  eager: Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME),
+});

@@ -169,6 +169,21 @@ describe('Lambda handler', () => {
       expect(calls).to.equal(2);
       expect(context.callbackWaitsForEmptyEventLoop).to.equal(false);
     });
+
+    it('starts building before the first event when eager, and builds once', async () => {
+      let calls = 0;
+      const eager = createLambdaHandler(
+        async () => {
+          calls += 1;
+          return testEnvironment().app;
+        },
+        { eager: true },
+      );
+      expect(calls).to.equal(1);
+      const result = (await eager(httpApiEvent('GET', '/'), {})) as Result;
+      expect(result.statusCode).to.equal(200);
+      expect(calls).to.equal(1);
+    });
   });
 });
 
