@@ -91,3 +91,24 @@ describe('DELETE /api/profiles/:username/follow', () => {
     await api().delete(`/api/profiles/${user.username}/follow`).expect(401);
   });
 });
+
+describe('Usernames in Unicode', () => {
+  it('treats composed and decomposed spellings as one name (NFC)', async () => {
+    const stamp = Date.now().toString(36);
+    const composed = `jos\u00e9_${stamp}`;
+    const decomposed = `jose\u0301_${stamp}`;
+    await api()
+      .post('/api/users')
+      .send({ user: { username: decomposed, email: `${stamp}@nfc.example.com`, password: 'password123' } })
+      .expect(201);
+    const taken = await api()
+      .post('/api/users')
+      .send({ user: { username: composed, email: `${stamp}-2@nfc.example.com`, password: 'password123' } })
+      .expect(422);
+    expect(taken.body.errors.body).to.deep.equal(['username has already been taken']);
+    const profile = await api()
+      .get(`/api/profiles/${encodeURIComponent(decomposed)}`)
+      .expect(200);
+    expect(profile.body.profile.username).to.equal(composed);
+  });
+});

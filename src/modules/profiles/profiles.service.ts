@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Service } from 'typedi';
 import { NotFoundError, UnprocessableError } from '../../http/errors';
+import { normalizeUsername } from '../users/dto/user-fields';
 import type { User } from '../users/user.entity';
 import { type Profile, type ProfileRow, toProfile } from './dto/profile.response';
 
@@ -41,7 +42,7 @@ export class ProfilesService {
               exists(select 1 from follows f where f.follower_id = ? and f.followee_id = u.id) as following
          from users u
         where u.username = ?`,
-      [viewer?.id ?? null, username],
+      [viewer?.id ?? null, normalizeUsername(username)],
     );
     if (!row) throw new NotFoundError('profile not found');
     return row;

@@ -5,6 +5,7 @@ import { hashPassword, verifyAgainstDecoy, verifyPassword } from '../auth/passwo
 import type { LoginUser } from './dto/login-user.dto';
 import type { NewUser } from './dto/register-user.dto';
 import type { UpdateUser } from './dto/update-user.dto';
+import { normalizeUsername } from './dto/user-fields';
 import { User } from './user.entity';
 import { UserRepository } from './user.repository';
 
@@ -16,10 +17,11 @@ export class UsersService {
   ) {}
 
   async register(input: NewUser): Promise<User> {
-    await this.assertAvailable({ email: input.email, username: input.username });
+    const username = normalizeUsername(input.username);
+    await this.assertAvailable({ email: input.email, username });
     const user = this.users.create({
       email: input.email.trim(),
-      username: input.username,
+      username,
       passwordHash: await hashPassword(input.password),
     });
     // A concurrent registration can still win the race; the unique indexes catch it and the
@@ -40,7 +42,7 @@ export class UsersService {
 
   /** Same as `authenticate`, by username: the talk's flask-jwt `/auth` endpoint. */
   async authenticateByUsername(username: string, password: string): Promise<User> {
-    const user = await this.users.findByUsername(username);
+    const user = await this.users.findByUsername(normalizeUsername(username));
     const valid = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDecoy(password);
     if (!user || !valid) throw new UnauthorizedError('username or password is invalid');
     return user;
@@ -48,15 +50,16 @@ export class UsersService {
 
   async update(user: User, changes: UpdateUser): Promise<User> {
     const email = changes.email?.trim();
+    const username = changes.username === undefined ? undefined : normalizeUsername(changes.username);
     await this.assertAvailable(
       {
         email: email !== undefined && email.toLowerCase() !== user.email.toLowerCase() ? email : undefined,
-        username: changes.username !== undefined && changes.username !== user.username ? changes.username : undefined,
+        username: username !== undefined && username !== user.username ? username : undefined,
       },
       user.id,
     );
     if (email !== undefined) user.email = email;
-    if (changes.username !== undefined) user.username = changes.username;
+    if (username !== undefined) user.username = username;
     if (changes.password !== undefined) user.passwordHash = await hashPassword(changes.password);
     if (changes.bio !== undefined) user.bio = changes.bio || null;
     if (changes.image !== undefined) user.image = changes.image || null;
