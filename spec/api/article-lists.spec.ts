@@ -1,6 +1,8 @@
 import { expect } from 'chai';
+import { Tag } from '../../src/modules/tags/tag.entity';
+import { User } from '../../src/modules/users/user.entity';
 import { authHeader, createArticle, createUser, uniqueTag } from '../support/factories';
-import { api } from '../support/test-env';
+import { api, em } from '../support/test-env';
 
 /** Three articles by one author under one fresh tag, created one minute apart (oldest first). */
 async function taggedArticles(count = 3) {
@@ -208,6 +210,59 @@ describe('GET /api/tags', () => {
     expect(tags).to.include(tag).and.include('common');
     expect(tags.filter((t: string) => t === tag)).to.have.length(1);
     expect(tags).to.deep.equal([...tags].sort());
+  });
+
+  it('follows tag changes: a tag removed from its only article goes, a new one appears', async () => {
+    const author = await createUser();
+    const [before, after] = [uniqueTag('before'), uniqueTag('after')];
+    const article = await createArticle(author.user, { tagList: [before] });
+    await api()
+      .put(`/api/articles/${article.slug}`)
+      .set(authHeader(author))
+      .send({ article: { tagList: [after] } })
+      .expect(200);
+    const { tags } = (await api().get('/api/tags').expect(200)).body;
+    expect(tags).to.include(after).and.not.include(before);
+  });
+
+  it("drops the tags of a deleted user's articles (deleted by cascade, in the database)", async () => {
+    const author = await createUser();
+    const tag = uniqueTag('cascade');
+    await createArticle(author.user, { tagList: [tag] });
+    expect((await api().get('/api/tags').expect(200)).body.tags).to.include(tag);
+    await em().nativeDelete(User, { id: author.user.id });
+    expect((await api().get('/api/tags').expect(200)).body.tags).not.to.include(tag);
+  });
+
+  it('counts articles per tag exactly under concurrent writes', async () => {
+    const authors = await Promise.all([createUser(), createUser(), createUser()]);
+    const [shared, other] = [uniqueTag('shared'), uniqueTag('other')];
+    const created = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        api()
+          .post('/api/articles')
+          .set(authHeader(authors[i % 3]))
+          .send({
+            article: {
+              title: `t${i}`,
+              description: 'd',
+              body: 'b',
+              tagList: i % 2 ? [shared, other] : [other, shared],
+            },
+          })
+          .expect(201),
+      ),
+    );
+    await Promise.all(
+      created.slice(0, 5).map((response, i) =>
+        api()
+          .delete(`/api/articles/${response.body.article.slug}`)
+          .set(authHeader(authors[i % 3]))
+          .expect(204),
+      ),
+    );
+    const counts = await em().find(Tag, { name: [shared, other] });
+    expect(Object.fromEntries(counts.map((t) => [t.name, t.articlesCount]))).to.deep.equal({ [shared]: 7, [other]: 7 });
   });
 
   it('drops a tag once no article uses it', async () => {

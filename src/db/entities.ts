@@ -2,9 +2,10 @@ import { Article } from '../modules/articles/article.entity';
 import { Favorite } from '../modules/articles/favorite.entity';
 import { Comment } from '../modules/comments/comment.entity';
 import { Follow } from '../modules/profiles/follow.entity';
+import { Tag } from '../modules/tags/tag.entity';
 import { User } from '../modules/users/user.entity';
 
 /**
  * Every entity, listed explicitly: discovery by folder glob breaks in compiled builds and bundles.
  */
-export const entities = [User, Follow, Article, Favorite, Comment];
+export const entities = [User, Follow, Article, Favorite, Comment, Tag];

@@ -11,10 +11,11 @@ export class TagsController {
   /** Every tag on at least one article, alphabetically. */
   @Get('/')
   async list(): Promise<{ tags: string[] }> {
-    const rows = await this.em.execute<{ tag: string }[]>(
-      // Byte order (collation "C"), the same order as the sorted tagList of each article.
-      'select distinct unnest(tag_list) collate "C" as tag from articles order by tag',
+    const rows = await this.em.execute<{ name: string }[]>(
+      // The trigger-kept summary (see Tag). Byte order (collation "C"), the same order as each
+      // article's sorted tagList.
+      'select name from tags where articles_count > 0 order by name collate "C"',
     );
-    return { tags: rows.map((row) => row.tag) };
+    return { tags: rows.map((row) => row.name) };
   }
 }
