@@ -57,5 +57,6 @@ export class Article {
   createdAt: Date = new Date();
 
   @Property({ type: 'datetime', defaultRaw: 'now()', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
+  // A new row was last updated when it was created: the same instant, not a millisecond later.
+  updatedAt: Date = new Date(this.createdAt);
 }
