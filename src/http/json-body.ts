@@ -23,8 +23,8 @@ export function jsonBody(limit: string): Middleware {
       const body: unknown = ctx.request.body;
       // Every Conduit body is an object; an array or scalar would reach the DTOs as garbage.
       if (Array.isArray(body)) throw new UnprocessableError('request body must be a JSON object');
-      // PostgreSQL cannot store U+0000 in text: refuse it up front instead of failing in SQL.
-      if (containsNul(body)) throw new UnprocessableError('strings must not contain NUL (\\u0000) characters');
+      const problem = inspectBody(body);
+      if (problem) throw new UnprocessableError(problem);
       await next();
     });
   };
@@ -39,11 +39,27 @@ function bodyReadError(error: unknown, limit: string): ApiError {
   return new BadRequestError('request body could not be read');
 }
 
-function containsNul(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (depth > 32 || value === null || typeof value !== 'object') return false;
-  for (const [key, item] of Object.entries(value)) {
-    if (key.includes('\u0000') || containsNul(item, depth + 1)) return true;
+// No Conduit body nests deeper than 3; a deep one would only overflow the DTO transformer's stack.
+const MAX_DEPTH = 16;
+
+/**
+ * What is wrong with a parsed body, if anything: nesting beyond MAX_DEPTH, or a NUL character
+ * (PostgreSQL cannot store U+0000 in text; refuse it here instead of failing in SQL). Walks with
+ * an explicit stack, so a hostile body cannot overflow this check either.
+ */
+function inspectBody(body: unknown): string | undefined {
+  const stack: { value: unknown; depth: number }[] = [{ value: body, depth: 0 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop() as { value: unknown; depth: number };
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return 'strings must not contain NUL (\\u0000) characters';
+    } else if (value !== null && typeof value === 'object') {
+      if (depth >= MAX_DEPTH) return `request body is nested more than ${MAX_DEPTH} levels deep`;
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes('\u0000')) return 'strings must not contain NUL (\\u0000) characters';
+        stack.push({ value: item, depth: depth + 1 });
+      }
+    }
   }
-  return false;
+  return undefined;
 }
