@@ -171,6 +171,7 @@ describe('PUT /api/articles/:slug', () => {
       .send({ article: { body: 'With two hands' } })
       .expect(200);
     expect(response.body.article).to.include({ slug: article.slug, body: 'With two hands', title: article.title });
+    expect(Date.parse(response.body.article.updatedAt)).to.be.greaterThan(Date.parse(response.body.article.createdAt));
   });
 
   it('gives a new title a new slug; the old slug is then 404', async () => {

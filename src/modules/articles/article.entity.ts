@@ -10,6 +10,7 @@ import {
   type Rel,
   Unique,
 } from '@mikro-orm/core';
+import { Timestamped } from '../../db/timestamped';
 import { User } from '../users/user.entity';
 import { ArticleRepository } from './article.repository';
 
@@ -27,7 +28,7 @@ import { ArticleRepository } from './article.repository';
   name: 'articles_tag_list_gin',
   expression: 'create index "articles_tag_list_gin" on "articles" using gin ("tag_list")',
 })
-export class Article {
+export class Article extends Timestamped {
   [EntityRepositoryType]?: ArticleRepository;
   [OptionalProps]?: 'tagList' | 'createdAt' | 'updatedAt';
 
@@ -52,11 +53,4 @@ export class Article {
 
   @ManyToOne({ entity: () => User, deleteRule: 'cascade', index: false })
   author!: Rel<User>;
-
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
-
-  @Property({ type: 'datetime', defaultRaw: 'now()', onUpdate: () => new Date() })
-  // A new row was last updated when it was created: the same instant, not a millisecond later.
-  updatedAt: Date = new Date(this.createdAt);
 }

@@ -1,4 +1,5 @@
 import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Timestamped } from '../../db/timestamped';
 import { Article } from '../articles/article.entity';
 import { User } from '../users/user.entity';
 
@@ -7,7 +8,7 @@ import { User } from '../users/user.entity';
 // An article's comments in order.
 @Index({ name: 'comments_article_id_created_at_index', properties: ['article', 'createdAt'] })
 @Index({ name: 'comments_author_id_index', properties: ['author'] })
-export class Comment {
+export class Comment extends Timestamped {
   [OptionalProps]?: 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
@@ -21,11 +22,4 @@ export class Comment {
 
   @ManyToOne({ entity: () => User, deleteRule: 'cascade', index: false })
   author!: Rel<User>;
-
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
-
-  @Property({ type: 'datetime', defaultRaw: 'now()', onUpdate: () => new Date() })
-  // A new row was last updated when it was created: the same instant, not a millisecond later.
-  updatedAt: Date = new Date(this.createdAt);
 }

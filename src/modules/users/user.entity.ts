@@ -1,4 +1,5 @@
 import { Entity, EntityRepositoryType, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Timestamped } from '../../db/timestamped';
 import { UserRepository } from './user.repository';
 
 /**
@@ -10,7 +11,7 @@ import { UserRepository } from './user.repository';
   name: 'users_email_lower_unique',
   expression: 'create unique index "users_email_lower_unique" on "users" (lower("email"))',
 })
-export class User {
+export class User extends Timestamped {
   [EntityRepositoryType]?: UserRepository;
   [OptionalProps]?: 'bio' | 'image' | 'createdAt' | 'updatedAt';
 
@@ -33,11 +34,4 @@ export class User {
 
   @Property({ type: 'string', length: 1000, nullable: true })
   image: string | null = null;
-
-  @Property({ type: 'datetime', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
-
-  @Property({ type: 'datetime', defaultRaw: 'now()', onUpdate: () => new Date() })
-  // A new row was last updated when it was created: the same instant, not a millisecond later.
-  updatedAt: Date = new Date(this.createdAt);
 }
