@@ -4,7 +4,8 @@
  * Builds and packages the service (`osls package`), unzips the artifact, then starts N fresh Node
  * processes (default 12) that each require the packaged handler and invoke it with one API Gateway
  * HTTP API event, GET /api/tags, against a PostgreSQL server (BENCH_DATABASE_URL or DATABASE_URL,
- * database conduit_bench, created and migrated if missing). Each process reports, from its own
+ * database conduit_bench, created and migrated if missing; it never drops anything). A server is
+ * required: on Lambda the app always has one, and the embedded database is not packaged. Each process reports, from its own
  * start (Node's time origin): when its code began to run, how long the handler module took to
  * load, how long the first event took (app + ORM init + the query), and the total.
  *
@@ -140,7 +141,28 @@ function main() {
   console.log(`wrote ${path.relative(ROOT, file)}`);
 }
 
+/** One clear line, before building anything, when no PostgreSQL server answers. */
+function requireServer(url) {
+  const probe = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      "new (require('pg').Client)({connectionString: process.argv[1], connectionTimeoutMillis: 5000}).connect().then(() => process.exit(0), (e) => { console.error(e.code || e.message); process.exit(1); })",
+      url,
+    ],
+    { cwd: ROOT, encoding: 'utf8', timeout: 15_000 },
+  );
+  if (probe.status !== 0) {
+    const redacted = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+    throw new Error(
+      `npm run bench:cold needs a PostgreSQL server and none answers at ${redacted} (${probe.stderr.trim() || 'no answer'}); ` +
+        'start one or set BENCH_DATABASE_URL=postgres://user@host:5432/postgres',
+    );
+  }
+}
+
 try {
+  requireServer(serverUrl);
   main();
 } catch (error) {
   console.error(String(error.message ?? error));

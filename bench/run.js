@@ -5,9 +5,11 @@
  *
  *   npm run bench [-- --duration 8 --warmup 2 --connections 10]
  *
- * The database `conduit_bench` is dropped and recreated on the PostgreSQL server that
- * BENCH_DATABASE_URL or DATABASE_URL names (default postgres://postgres@127.0.0.1:5432/postgres);
- * the database those URLs name is never touched. Every child process is stopped at the end,
+ * It needs a PostgreSQL server (the baseline speaks to it with `pg`; the embedded database would
+ * measure PGlite, not the API): the one BENCH_DATABASE_URL or DATABASE_URL names (default
+ * postgres://postgres@127.0.0.1:5432/postgres). There it creates the database `conduit_bench`,
+ * marked as the benchmark's; a later run drops and recreates only a database carrying that mark.
+ * The database those URLs name is never touched. Every child process is stopped at the end,
  * whether the run succeeded, failed or was interrupted.
  */
 const fs = require('node:fs');
@@ -194,6 +196,21 @@ async function probe(target) {
   }
 }
 
+/** Fails with one line saying what is needed when no PostgreSQL server answers. */
+async function requireServer(url) {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(
+      `npm run bench needs a PostgreSQL server and none answers at ${redact(url)} (${error.code ?? error.message}); ` +
+        'start one or set BENCH_DATABASE_URL=postgres://user@host:5432/postgres',
+    );
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 async function main(children) {
   const startedAt = new Date();
   const options = readOptions();
@@ -205,12 +222,13 @@ async function main(children) {
   );
 
   // The compiled helpers, so that the runner creates databases exactly as `initdb` and the specs do.
-  const { recreateDatabase, withDatabaseName } = require(path.join(ROOT, 'dist/src/db/server-databases.js'));
+  const { recreateOwnedDatabase, withDatabaseName } = require(path.join(ROOT, 'dist/src/db/server-databases.js'));
   const benchUrl = withDatabaseName(serverUrl, BENCH_DATABASE);
   const cliEnv = { DATABASE_URL: benchUrl, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
   const cli = ['dist/src/cli/main.js'];
 
-  const database = await step(`recreate database ${redact(benchUrl)}`, () => recreateDatabase(benchUrl));
+  await requireServer(serverUrl);
+  const database = await step(`recreate database ${redact(benchUrl)}`, () => recreateOwnedDatabase(benchUrl, 'bench'));
   const initdb = await step('initdb (CLI)', () =>
     children.run('initdb', node, [...cli, 'initdb'], { cwd: ROOT, env: cliEnv, timeoutMs: 60_000 }),
   );

@@ -7,8 +7,14 @@ import path from 'node:path';
 import { createApp } from '../src/app';
 import { ConfigError, loadConfig } from '../src/config/config';
 import { type Database, openDatabase } from '../src/db/database';
-import { recreateDatabase, withDatabaseName } from '../src/db/server-databases';
+import {
+  DatabaseOwnershipError,
+  dropOwnedDatabase,
+  recreateOwnedDatabase,
+  withDatabaseName,
+} from '../src/db/server-databases';
 import { createLogger } from '../src/logger';
+import { CollectionUnavailableError, resolveCollection } from './realworld-collection';
 
 /**
  * `npm run conformance [-- <collection.json>]`: serves this app on an ephemeral loopback port over
@@ -16,12 +22,15 @@ import { createLogger } from '../src/logger';
  *
  * Database: a fresh in-memory embedded PostgreSQL, or, when CONFORMANCE_DATABASE_URL (else
  * DATABASE_URL) names a server, the database `conduit_conformance` on it (CONFORMANCE_DATABASE_NAME
- * changes the name), dropped and recreated on every run. The database the URL names is never
- * touched. Exits non-zero when any assertion fails or newman itself errors.
+ * changes the name), created for the run, marked as the conformance run's, and dropped after it.
+ * The database the URL names is never touched, nor any database the run did not create. Exits
+ * non-zero when any assertion fails or newman itself errors.
+ *
+ * Collection: the argument, else ../shared/realworld (beside a checkout of the monorepo), else the
+ * pinned upstream file, downloaded once and verified by its SHA-256 (see realworld-collection.ts).
  */
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
-const DEFAULT_COLLECTION = path.resolve(PROJECT_ROOT, '../shared/realworld/Conduit.postman_collection.json');
 const DEFAULT_DATABASE_NAME = 'conduit_conformance';
 const PASSWORD = 'password';
 const LEGACY_FAILURE = /^expected (false|undefined|null|0|'') to be truthy$/;
@@ -65,20 +74,23 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function collectionPath(argument: string | undefined): string {
+async function collectionPath(argument: string | undefined): Promise<string> {
   if (argument) {
     // npm runs scripts from the project root; INIT_CWD is where the caller typed the path.
     const given = path.resolve(process.env.INIT_CWD ?? process.cwd(), argument);
     if (!fs.existsSync(given)) fail(`collection not found: ${given}`);
     return given;
   }
-  if (!fs.existsSync(DEFAULT_COLLECTION)) {
-    fail(
-      `collection not found at ${DEFAULT_COLLECTION}; ` +
-        'pass its path: npm run conformance -- <Conduit.postman_collection.json>',
-    );
+  try {
+    const found = await resolveCollection({
+      projectRoot: PROJECT_ROOT,
+      log: (line) => console.log(`conformance: ${line}`),
+    });
+    return found.path;
+  } catch (error) {
+    if (error instanceof CollectionUnavailableError) fail(error.message);
+    throw error;
   }
-  return DEFAULT_COLLECTION;
 }
 
 /**
@@ -154,17 +166,18 @@ function describeFailure(failure: NewmanFailure): string {
 }
 
 async function main(): Promise<number> {
-  const collection = collectionPath(process.argv[2]);
+  const collection = await collectionPath(process.argv[2]);
   const { serverDatabaseUrl } = prepareEnvironment();
   const config = loadConfig(process.env);
   const logger = createLogger(config);
 
-  if (serverDatabaseUrl) await recreateDatabase(serverDatabaseUrl);
+  if (serverDatabaseUrl) await recreateOwnedDatabase(serverDatabaseUrl, 'conformance');
   let database: Database | undefined;
   let server: Server | undefined;
   const cleanUp = async () => {
     if (server) await closeServer(server);
     await database?.close();
+    if (serverDatabaseUrl) await dropOwnedDatabase(serverDatabaseUrl);
   };
   // Ctrl-C mid-run still stops the embedded database and releases the server's connections.
   process.once('SIGINT', () => {
@@ -216,7 +229,8 @@ async function main(): Promise<number> {
 main()
   .then((code) => process.exit(code))
   .catch((error) => {
-    if (error instanceof ConfigError) console.error(`conformance: ${error.message}`);
-    else console.error('conformance: failed:', error);
+    if (error instanceof ConfigError || error instanceof DatabaseOwnershipError) {
+      console.error(`conformance: ${error.message}`);
+    } else console.error('conformance: failed:', error);
     process.exit(1);
   });

@@ -1,12 +1,16 @@
 import { withDatabaseName } from '../../src/db/server-databases';
 
 /**
- * Loaded by mocha before anything reads the configuration. The suite never touches the
- * database it was pointed at: with DATABASE_URL set it uses a dedicated database on the same
- * server (recreated once per run); without it, a fresh in-memory embedded PostgreSQL.
+ * Loaded by mocha before anything reads the configuration; the specs' whole environment is set
+ * here, and `.env` is not read in tests (see getConfig), so a developer's DATABASE_URL there can
+ * never become the suite's.
+ *
+ * The suite never touches the database it was pointed at: with DATABASE_URL set it creates a
+ * database of its own on the same server (`conduit_spec_<pid>`, or TEST_DATABASE_NAME), marked as
+ * the suite's, and drops it at the end; without it, a fresh in-memory embedded PostgreSQL.
  */
 export const serverUrl = process.env.DATABASE_URL?.trim() || undefined;
-export const testDatabaseName = process.env.TEST_DATABASE_NAME ?? 'conduit_test';
+export const testDatabaseName = process.env.TEST_DATABASE_NAME?.trim() || `conduit_spec_${process.pid}`;
 
 process.env.NODE_ENV = 'test';
 process.env.JWT_SECRET = 'spec-secret-that-is-long-enough-for-production-rules';

@@ -1,9 +1,19 @@
+import { DatabaseOwnershipError } from '../../src/db/server-databases';
 import { startTestEnvironment, stopTestEnvironment } from './test-env';
 
 /** Mocha global fixtures: migrate one test database for the whole run, close it at the end. */
 export async function mochaGlobalSetup() {
-  const { database, transport } = await startTestEnvironment();
-  if (process.env.SPEC_VERBOSE) console.log(`specs on ${database.description}, transport ${transport}`);
+  try {
+    const { database, transport } = await startTestEnvironment();
+    if (process.env.SPEC_VERBOSE) console.log(`specs on ${database.description}, transport ${transport}`);
+  } catch (error) {
+    // A refusal to touch someone else's database is an answer, not a crash: one line, no stack.
+    if (error instanceof DatabaseOwnershipError) {
+      console.error(`npm test: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
 }
 
 export async function mochaGlobalTeardown() {

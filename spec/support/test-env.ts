@@ -4,9 +4,16 @@ import supertest from 'supertest';
 import { createApp } from '../../src/app';
 import { type AppConfig, getConfig } from '../../src/config/config';
 import { type Database, openDatabase } from '../../src/db/database';
-import { recreateDatabase } from '../../src/db/server-databases';
+import {
+  DatabaseOwnershipError,
+  databaseNameOf,
+  dropAbandonedDatabases,
+  dropOwnedDatabase,
+  recreateOwnedDatabase,
+} from '../../src/db/server-databases';
 import { createLambdaHandler } from '../../src/lambda';
 import { createLogger } from '../../src/logger';
+import { serverUrl, testDatabaseName } from './env';
 import { lambdaBridge } from './lambda-bridge';
 import { SqlLog } from './sql-log';
 
@@ -26,7 +33,7 @@ let environment: TestEnvironment | undefined;
 
 export async function startTestEnvironment(): Promise<TestEnvironment> {
   const config = getConfig();
-  if (config.databaseUrl) await recreateDatabase(config.databaseUrl);
+  if (config.databaseUrl) await createSpecDatabase(config.databaseUrl);
   const sqlLog = new SqlLog();
   const logger = createLogger(config);
   const database = await openDatabase(config, {
@@ -41,8 +48,29 @@ export async function startTestEnvironment(): Promise<TestEnvironment> {
 }
 
 export async function stopTestEnvironment(): Promise<void> {
-  await environment?.database.close();
+  const current = environment;
   environment = undefined;
+  await current?.database.close();
+  if (current?.config.databaseUrl) await dropOwnedDatabase(current.config.databaseUrl);
+}
+
+/** The purpose written in the ownership mark of the suite's databases. */
+export const SPEC_DATABASE_PURPOSE = 'spec';
+
+/**
+ * The suite's own database on the server: never the one DATABASE_URL names, never one that the
+ * suite did not create (recreateOwnedDatabase refuses both with a message).
+ */
+async function createSpecDatabase(url: string): Promise<void> {
+  if (serverUrl && databaseNameOf(serverUrl) === testDatabaseName) {
+    throw new DatabaseOwnershipError(
+      `TEST_DATABASE_NAME "${testDatabaseName}" is the database DATABASE_URL names; the suite drops and ` +
+        'recreates its database, so it must be another one.',
+    );
+  }
+  // Databases of earlier runs that were killed before their teardown.
+  await dropAbandonedDatabases(url, SPEC_DATABASE_PURPOSE);
+  await recreateOwnedDatabase(url, SPEC_DATABASE_PURPOSE);
 }
 
 export function testEnvironment(): TestEnvironment {

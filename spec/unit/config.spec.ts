@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
-import { ConfigError, DEFAULT_JWT_SECRET, loadConfig } from '../../src/config/config';
+import { applyDotEnv, ConfigError, DEFAULT_JWT_SECRET, loadConfig } from '../../src/config/config';
 
 describe('loadConfig', () => {
   it('gives development defaults when nothing is set', () => {
@@ -48,7 +51,10 @@ describe('loadConfig', () => {
   });
 
   it('refuses to start in production with a missing or default JWT_SECRET', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, /JWT_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app' })).to.throw(
+      ConfigError,
+      /JWT_SECRET/,
+    );
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: DEFAULT_JWT_SECRET })).to.throw(
       ConfigError,
       /JWT_SECRET/,
@@ -57,7 +63,22 @@ describe('loadConfig', () => {
   });
 
   it('allows no cross-origin browser by default in production', () => {
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'b'.repeat(32) }).corsOrigins).to.deep.equal([]);
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'b'.repeat(32), DATABASE_URL: 'postgres://db/app' };
+    expect(loadConfig(production).corsOrigins).to.deep.equal([]);
+  });
+
+  it('refuses production without DATABASE_URL unless the embedded database is asked for', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'b'.repeat(32) };
+    expect(() => loadConfig(production)).to.throw(ConfigError, /DATABASE_URL must be set in production/);
+    expect(loadConfig({ ...production, ALLOW_EMBEDDED_DATABASE_IN_PRODUCTION: 'true' }).databaseUrl).to.equal(
+      undefined,
+    );
+    expect(() => loadConfig({ ...production, ALLOW_EMBEDDED_DATABASE_IN_PRODUCTION: 'perhaps' })).to.throw(
+      ConfigError,
+      /ALLOW_EMBEDDED_DATABASE_IN_PRODUCTION must be true or false/,
+    );
+    // Development and tests keep the embedded default.
+    expect(loadConfig({}).databaseUrl).to.equal(undefined);
   });
 
   it('reports every invalid value at once, clearly', () => {
@@ -93,5 +114,26 @@ describe('loadConfig', () => {
 
   it('treats blank values as unset', () => {
     expect(loadConfig({ DATABASE_URL: '  ', PORT: '' })).to.include({ databaseUrl: undefined, port: 3000 });
+  });
+
+  describe('applyDotEnv', () => {
+    let file: string;
+    beforeEach(() => {
+      file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'conduit-env-')), '.env');
+      fs.writeFileSync(file, 'DATABASE_URL=postgres://postgres@127.0.0.1:5432/devdb\nPORT=4000\n');
+    });
+    afterEach(() => fs.rmSync(path.dirname(file), { recursive: true, force: true }));
+
+    it('fills in unset values and never overrides the environment', () => {
+      const env: Record<string, string | undefined> = { NODE_ENV: 'development', PORT: '5000' };
+      expect(applyDotEnv(env, file)).to.deep.equal(['DATABASE_URL']);
+      expect(env).to.include({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/devdb', PORT: '5000' });
+    });
+
+    it('is not read by tests, so a developer database in .env never becomes the suite database', () => {
+      const env: Record<string, string | undefined> = { NODE_ENV: 'test' };
+      expect(applyDotEnv(env, file)).to.deep.equal([]);
+      expect(env.DATABASE_URL).to.equal(undefined);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 
 /**
  * Typed application configuration, read from the environment once at start-up.
@@ -82,6 +83,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
 
   const databaseUrl = value('DATABASE_URL');
+  // The embedded database is one process's files on local disk: right for a laptop, a silent data
+  // loss in a production deploy that simply forgot DATABASE_URL. Production must ask for it.
+  if (production && databaseUrl === undefined && !boolean('ALLOW_EMBEDDED_DATABASE_IN_PRODUCTION', false)) {
+    problems.push(
+      'DATABASE_URL must be set in production (or set ALLOW_EMBEDDED_DATABASE_IN_PRODUCTION=true to run on the embedded database)',
+    );
+  }
   if (databaseUrl !== undefined) {
     try {
       const url = new URL(databaseUrl);
@@ -143,13 +151,29 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return config;
 }
 
+/**
+ * Fills in what `env` leaves unset from a dotenv file; it never overrides a set value. Tests set
+ * their whole environment themselves (spec/support/env.ts), so under NODE_ENV=test the file is
+ * not read: a developer's DATABASE_URL in .env must never become the database a spec run
+ * recreates. Returns the keys it filled in.
+ */
+export function applyDotEnv(env: Env = process.env, file = '.env'): string[] {
+  if (env.NODE_ENV === 'test' || !fs.existsSync(file)) return [];
+  const filled: string[] = [];
+  for (const [key, fileValue] of Object.entries(parseEnv(fs.readFileSync(file, 'utf8')))) {
+    if (env[key] !== undefined) continue;
+    env[key] = fileValue;
+    filled.push(key);
+  }
+  return filled;
+}
+
 let cached: AppConfig | undefined;
 
 /** The process-wide configuration, read on first use. */
 export function getConfig(): AppConfig {
   if (!cached) {
-    // A local .env fills in what the real environment leaves unset; it never overrides it.
-    if (fs.existsSync('.env')) process.loadEnvFile('.env');
+    applyDotEnv();
     cached = loadConfig();
   }
   return cached;
