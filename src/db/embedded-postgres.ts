@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { type DataFolderLock, lockDataFolder } from './data-folder-lock';
 
 /**
  * An embedded PostgreSQL for machines without a server: PGlite (PostgreSQL compiled to WASM)
@@ -9,7 +10,8 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
  *
  * PGlite is a single backend: the socket server multiplexes connections onto it and runs one
  * query at a time, so transactions from different connections serialise. One process may own a
- * data folder at a time.
+ * data folder at a time: it holds the folder's lock (data-folder-lock.ts) from before PGlite opens
+ * the files until after it has closed them, and a second process fails at once.
  */
 export interface EmbeddedPostgres {
   host: string;
@@ -25,13 +27,26 @@ export async function startEmbeddedPostgres(options: {
   maxConnections: number;
 }): Promise<EmbeddedPostgres> {
   const { dataDir, maxConnections } = options;
-  if (!dataDir.startsWith('memory://')) fs.mkdirSync(dataDir, { recursive: true });
+  let lock: DataFolderLock | undefined;
+  if (!dataDir.startsWith('memory://')) {
+    lock = lockDataFolder(dataDir);
+    fs.mkdirSync(dataDir, { recursive: true });
+  }
 
-  const db = await PGlite.create(dataDir);
+  let db: PGlite | undefined;
+  let server: PGLiteSocketServer;
   const host = '127.0.0.1';
-  const server = new PGLiteSocketServer({ db, host, port: 0, maxConnections });
-  await server.start();
+  try {
+    db = await PGlite.create(dataDir);
+    server = new PGLiteSocketServer({ db, host, port: 0, maxConnections });
+    await server.start();
+  } catch (error) {
+    await db?.close().catch(() => {});
+    lock?.release();
+    throw error;
+  }
   const port = Number(server.getServerConn().split(':').pop());
+  const database = db;
 
   let stopped: Promise<void> | undefined;
   return {
@@ -42,8 +57,12 @@ export async function startEmbeddedPostgres(options: {
     dataDir,
     stop() {
       stopped ??= (async () => {
-        await server.stop();
-        await db.close();
+        try {
+          await server.stop();
+          await database.close();
+        } finally {
+          lock?.release();
+        }
       })();
       return stopped;
     },
