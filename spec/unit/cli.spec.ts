@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { expect } from 'chai';
 import { listRoutes } from '../../src/cli/commands/routes';
 import { runCli } from '../../src/cli/main';
@@ -34,6 +36,28 @@ async function cli(...args: string[]) {
   }
 }
 
+/**
+ * Runs `npm run cli -- ...` as its own process on the database the spec app uses. Asynchronously:
+ * in the embedded pass that database is served by this very process.
+ */
+function cliProcess(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = execFile(process.execPath, ['-r', 'ts-node/register', 'src/cli/main.ts', ...args], {
+    cwd: path.resolve(__dirname, '../..'),
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: testEnvironment().database.url, DB_POOL_MAX: '1' },
+    timeout: 50_000,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr?.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  return new Promise((resolve) => child.on('exit', (status) => resolve({ status, stdout, stderr })));
+}
+
 describe('CLI', () => {
   describe('routes', () => {
     it('lists every route with its method, path and auth requirement', async () => {
@@ -64,14 +88,45 @@ describe('CLI', () => {
       );
       expect(code, output).to.equal(0);
       expect(output).to.include(`Created user #`);
-      // The specs' embedded database is private to the app, so check through the CLI's own run
-      // when on the embedded one; on a server both see the same rows.
-      if (testEnvironment().config.databaseUrl) {
-        await api()
-          .post('/api/users/login')
-          .send({ user: { email: input.email, password: input.password } })
-          .expect(200);
-      }
+    });
+
+    it('user:create, run as a real process on the API database, makes the account the API finds', async function () {
+      this.timeout(60_000);
+      const input = uniqueUserInput('cli');
+      // "josé" typed with a combining accent (e + U+0301): the API looks names up in NFC.
+      const decomposed = `${input.username}jose\u0301`;
+      const run = await cliProcess(
+        'user:create',
+        '--email',
+        input.email,
+        '--username',
+        decomposed,
+        '--password',
+        input.password,
+      );
+      expect(run.status, run.stderr).to.equal(0);
+      const nfc = decomposed.normalize('NFC');
+      const profile = await api()
+        .get(`/api/profiles/${encodeURIComponent(nfc)}`)
+        .expect(200);
+      expect(profile.body.profile.username).to.equal(nfc);
+      await api()
+        .post('/api/users/login')
+        .send({ user: { email: input.email, password: input.password } })
+        .expect(200);
+
+      // The same name again, in the other normal form, is taken: one line, exit 1.
+      const again = await cliProcess(
+        'user:create',
+        '--email',
+        `x${input.email}`,
+        '--username',
+        nfc,
+        '--password',
+        input.password,
+      );
+      expect(again.status).to.equal(1);
+      expect(again.stderr.trim()).to.equal('error: username has already been taken');
     });
 
     it('migration:check passes: every entity change has a migration', async () => {
@@ -96,9 +151,20 @@ describe('CLI', () => {
 
     it('exits non-zero when user:create misses an option or gets an invalid email', async () => {
       expect((await cli('user:create', '--email', 'a@b.co')).code).not.to.equal(0);
-      const invalid = await cli('user:create', '--email', 'nope', '--username', 'someone', '--password', 'password123');
+      const invalid = await cli(
+        'user:create',
+        '--email',
+        'nope',
+        '--username',
+        'some one',
+        '--password',
+        'password123',
+      );
       expect(invalid.code).to.equal(1);
+      // Every problem, on one line.
+      expect(invalid.output.trim().split('\n')).to.have.length(1);
       expect(invalid.output).to.include('email must be an email address');
+      expect(invalid.output).to.include('username may contain only');
     });
 
     it('exits non-zero for a migration name with unsafe characters', async () => {

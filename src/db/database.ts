@@ -9,6 +9,11 @@ export interface Database {
   orm: MikroORM;
   /** Where the data lives, for logs: never includes a password. */
   description: string;
+  /**
+   * How another process reaches the same data: DATABASE_URL, or the embedded server's loopback
+   * address (which lives only as long as this process). The specs run the real CLI against it.
+   */
+  url: string;
   close(): Promise<void>;
 }
 
@@ -37,8 +42,10 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
   let embedded: EmbeddedPostgres | undefined;
   let connection: Partial<Options>;
   let description: string;
+  let url: string;
 
   if (config.databaseUrl) {
+    url = config.databaseUrl;
     connection = { clientUrl: config.databaseUrl };
     description = `postgresql ${redactUrl(config.databaseUrl)}`;
   } else {
@@ -47,7 +54,8 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
     const { startEmbeddedPostgres } = await import('./embedded-postgres');
     embedded = await startEmbeddedPostgres({
       dataDir: config.embeddedDataDir,
-      maxConnections: config.dbPoolMax,
+      // The pool's connections plus a few for a CLI command or psql beside the app.
+      maxConnections: config.dbPoolMax + 4,
     });
     // MikroORM rejects a URL with an empty host, so the embedded server is given as parts.
     connection = {
@@ -58,6 +66,7 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
       dbName: embedded.dbName,
     };
     description = `embedded PGlite (${embedded.dataDir}) on ${embedded.host}:${embedded.port}`;
+    url = `postgres://${embedded.user}@${embedded.host}:${embedded.port}/${embedded.dbName}`;
   }
 
   let orm: MikroORM;
@@ -83,6 +92,7 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
   return {
     orm,
     description,
+    url,
     close() {
       closed ??= (async () => {
         await orm.close(true);

@@ -1,40 +1,40 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Command } from 'commander';
-import { flattenValidationErrors } from '../../http/error-handler';
-import { hashPassword } from '../../modules/auth/password';
+import { describeError, flattenValidationErrors } from '../../http/error-handler';
 import { NewUser } from '../../modules/users/dto/register-user.dto';
 import { User } from '../../modules/users/user.entity';
+import { UsersService } from '../../modules/users/users.service';
 import { withDatabase } from '../with-database';
 import { CliError } from './migrations';
 
 export function registerUserCommands(program: Command): void {
   program
     .command('user:create')
-    .description('create one user account')
+    .description('create one user account (the same rules and normalisation as POST /api/users)')
     .requiredOption('--email <email>')
     .requiredOption('--username <username>')
     .requiredOption('--password <password>')
     .action(async (options: { email: string; username: string; password: string }) => {
-      // The same rules as POST /api/users.
       const input = plainToInstance(NewUser, options);
       const problems = flattenValidationErrors(await validate(input, { stopAtFirstError: true }));
-      if (problems.length > 0) throw new CliError(problems.join('\n'));
+      // One line, like every CLI error: a script reading stderr gets one message per failure.
+      if (problems.length > 0) throw new CliError(problems.join('; '));
 
       await withDatabase(
         async (em) => {
-          const taken = await em.getRepository(User).findByEmail(input.email);
-          if (taken) throw new CliError('email has already been taken');
-          if (await em.getRepository(User).findByUsername(input.username)) {
-            throw new CliError('username has already been taken');
+          // The service the API uses, so an account made here is the one the API finds (the same
+          // Unicode normalisation of the username, the same trimmed email, the same checks).
+          const users = new UsersService(em, em.getRepository(User));
+          try {
+            const user = await users.register(input);
+            console.log(`Created user #${user.id} ${user.username} <${user.email}>.`);
+          } catch (error) {
+            // A taken email or username, found by the check or by the unique index in a race.
+            const { status, messages } = describeError(error);
+            if (status === 422) throw new CliError(messages.join('; '));
+            throw error;
           }
-          const user = em.create(User, {
-            email: input.email,
-            username: input.username,
-            passwordHash: await hashPassword(input.password),
-          });
-          await em.flush();
-          console.log(`Created user #${user.id} ${user.username} <${user.email}>.`);
         },
         { migrate: true },
       );
