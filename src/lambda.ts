@@ -58,6 +58,9 @@ export function stripStagePrefix(url: string, event: LambdaEvent): string {
   return url;
 }
 
+/** What serverless-offline puts in `requestContext.requestId` of every HTTP API event. */
+const OFFLINE_CONSTANT_REQUEST_ID = 'offlineContext_resourceId';
+
 /**
  * Wraps the app that `loadApp` builds as a Lambda handler. `loadApp` runs once, on the first
  * event, or at once with `eager`; if it fails, the next event calls it again.
@@ -69,8 +72,11 @@ export function createLambdaHandler(loadApp: () => Promise<Koa>, options: { eage
       .then((app) =>
         serverless(app, {
           binary: isBinaryResponse,
-          request(request: { url: string }, event: LambdaEvent) {
+          request(request: { url: string; headers: Record<string, unknown> }, event: LambdaEvent) {
             request.url = stripStagePrefix(request.url, event);
+            // serverless-http passes the event's request id on as x-request-id; serverless-offline
+            // gives every event the same one, which would make every log line claim one request.
+            if (request.headers['x-request-id'] === OFFLINE_CONSTANT_REQUEST_ID) delete request.headers['x-request-id'];
           },
         }),
       )

@@ -104,6 +104,17 @@ describe('Lambda handler', () => {
       expect(result.headers['content-type']).to.match(/^application\/json/);
     });
 
+    it('gives each request its own id under serverless-offline, whose events all carry one constant id', async () => {
+      const offline = () =>
+        httpApiEvent('GET', '/', {
+          requestContext: { http: { method: 'GET', path: '/' }, requestId: 'offlineContext_resourceId' },
+        });
+      const [first, second] = [await invoke(offline()), await invoke(offline())];
+      expect(first.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
+      expect(second.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
+      expect(first.headers['x-request-id']).not.to.equal(second.headers['x-request-id']);
+    });
+
     it('returns a gzip body base64-encoded when the client accepts gzip', async () => {
       const author = await createUser();
       for (let i = 0; i < 5; i += 1) await createArticle(author.user, { description: 'long '.repeat(100) });
