@@ -11,7 +11,26 @@ describe('Unknown routes and methods', () => {
   it('returns a JSON 405 for a known path with an unsupported method', async () => {
     const response = await api().delete('/api/users').expect(405);
     expect(response.body.errors.body[0]).to.include('DELETE');
+    expect(response.headers.allow).to.equal('POST');
   });
+
+  // Methods no route implements (TRACE, PROPFIND, ...) follow the same rule as any other: the
+  // path decides between 405 (with Allow, so the client learns what works) and 404. Never 501, a
+  // 5xx that would count a scanner's probes as server errors.
+  for (const method of ['trace', 'propfind', 'mkcol', 'copy'] as const) {
+    it(`answers ${method.toUpperCase()} with 405 and Allow on a known path, 404 on an unknown one`, async () => {
+      const known = await api()[method]('/api/user').expect(405);
+      expect(known.headers.allow).to.equal('HEAD, GET, PUT');
+      expect(known.body).to.deep.equal({
+        errors: { body: [`method ${method.toUpperCase()} is not allowed on /api/user`] },
+      });
+      const unknown = await api()[method]('/api/nothing-here').expect(404);
+      expect(unknown.headers.allow).to.equal(undefined);
+      expect(unknown.body).to.deep.equal({
+        errors: { body: [`no route for ${method.toUpperCase()} /api/nothing-here`] },
+      });
+    });
+  }
 });
 
 describe('Request ids and logging', () => {
