@@ -6,6 +6,7 @@ import { normalizeUsername } from '../users/dto/user-fields';
 import type { User } from '../users/user.entity';
 import { Article } from './article.entity';
 import { type ArticleFilter, ArticleRepository } from './article.repository';
+import { unlessArticleGone } from './article-gone';
 import { type ArticleView, type MultipleArticlesResponse, toArticleView } from './dto/article.response';
 import { DEFAULT_LIMIT, MAX_LIMIT, normalizeTags } from './dto/article-fields';
 import type { NewArticle, UpdateArticle } from './dto/article-request.dto';
@@ -83,11 +84,13 @@ export class ArticlesService {
 
   /** Idempotent; the count is computed from the favorites rows, so it stays exact under races. */
   async favorite(user: User, slug: string): Promise<ArticleView> {
-    await this.em.execute(
-      `insert into favorites (user_id, article_id)
-       select ?, a.id from articles a where a.slug = ?
-       on conflict do nothing`,
-      [user.id, slug],
+    await unlessArticleGone(() =>
+      this.em.execute(
+        `insert into favorites (user_id, article_id)
+         select ?, a.id from articles a where a.slug = ?
+         on conflict do nothing`,
+        [user.id, slug],
+      ),
     );
     return this.view({ slug }, user);
   }
