@@ -353,7 +353,11 @@ async function main(children) {
           seen = await senders.stop();
         }
         console.log(
-          `    p99 ${quiet.latencyP99Ms} ms quiet, ${loaded.latencyP99Ms} ms under abuse; hostile bodies: ` +
+          `    p99 ${quiet.latencyP99Ms} ms quiet, ` +
+            (loaded.requestsTotal === 0
+              ? `no request answered in ${settings.durationSeconds} s under abuse; `
+              : `${loaded.latencyP99Ms} ms under abuse (${loaded.requestsTotal} answered); `) +
+            'hostile bodies: ' +
             `${seen.sent} answered ${JSON.stringify(seen.statuses)}, p50 ${seen.latencyP50Ms} ms, max ${seen.latencyMaxMs} ms`,
         );
         return {
