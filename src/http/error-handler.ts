@@ -121,7 +121,7 @@ export function flattenValidationErrors(errors: ValidationError[]): string[] {
   return [...new Set(messages)];
 }
 
-/** `users_email_lower_unique` → `email`; `users_username_unique` → `username`. */
+/** `users_email_lower_unique` → `email`; `users_username_key_unique` → `username`. */
 export function fieldOfUniqueConstraint(constraint: string): string | undefined {
-  return /^[a-z0-9]+_([a-z0-9_]+?)(?:_lower)?_unique$/.exec(constraint)?.[1];
+  return /^[a-z0-9]+_([a-z0-9_]+?)(?:_lower|_key)?_unique$/.exec(constraint)?.[1];
 }

@@ -2,8 +2,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Service } from 'typedi';
 import { ForbiddenError, NotFoundError } from '../../http/errors';
 import { ownProfileRow } from '../profiles/dto/profile.response';
-import { normalizeUsername } from '../users/dto/user-fields';
 import type { User } from '../users/user.entity';
+import { usernameKey } from '../users/username-key';
 import { Article } from './article.entity';
 import { type ArticleFilter, ArticleRepository } from './article.repository';
 import { unlessArticleGone } from './article-gone';
@@ -23,8 +23,8 @@ export class ArticlesService {
   list(query: ListArticlesQuery, viewer: User | undefined): Promise<MultipleArticlesResponse> {
     const filter: ArticleFilter = {};
     if (query.tag !== undefined) filter.tag = normalizeTags([query.tag])[0] ?? '';
-    if (query.author !== undefined) filter.author = normalizeUsername(query.author);
-    if (query.favorited !== undefined) filter.favoritedBy = normalizeUsername(query.favorited);
+    if (query.author !== undefined) filter.author = usernameKey(query.author);
+    if (query.favorited !== undefined) filter.favoritedBy = usernameKey(query.favorited);
     return this.page(filter, query, viewer);
   }
 
