@@ -7,8 +7,9 @@ import { usernameKey } from '../src/modules/users/username-key';
  * folding (NFKC, full case mapping, look-alike table) has no exact SQL equivalent.
  *
  * Accounts that already collide keep working: the oldest keeps the plain key, each later one gets
- * `<key>:<id>`, which no username can produce (`:` is not allowed in one). They can still log in
- * and be found by their exact id-suffixed key only through their own token; renaming frees them.
+ * `<key>:<id>`, which no username can produce (`:` is not allowed in one). Those later accounts
+ * still log in by email and use the API, but lookups by name find the oldest, until they rename
+ * (the User entity keeps such a key through other updates).
  */
 export class Migration20261129040336_username_key extends Migration {
   override async up(): Promise<void> {
@@ -17,21 +18,20 @@ export class Migration20261129040336_username_key extends Migration {
       id: number;
       username: string;
     }[];
-    const ids: number[] = [];
-    const keys: string[] = [];
+    const rows: { id: number; key: string }[] = [];
     const taken = new Set<string>();
     for (const { id, username } of users) {
       const key = usernameKey(username);
-      ids.push(id);
-      keys.push(taken.has(key) ? `${key}:${id}` : key);
+      rows.push({ id, key: taken.has(key) ? `${key}:${id}` : key });
       taken.add(key);
     }
-    if (ids.length > 0) {
+    if (rows.length > 0) {
+      // One statement for every user; JSON because the query builder would spread an array parameter.
       await this.execute(
         `update "users" u set "username_key" = k.key
-           from unnest(?::int[], ?::text[]) as k(id, key)
+           from json_to_recordset(?::json) as k(id int, key text)
           where u.id = k.id`,
-        [ids, keys],
+        [JSON.stringify(rows)],
       );
     }
     this.addSql(`alter table "users" alter column "username_key" set not null;`);

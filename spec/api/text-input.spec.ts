@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { authHeader, createArticle, createUser, type UserFixture, uniqueUserInput } from '../support/factories';
-import { api } from '../support/test-env';
+import { api, em } from '../support/test-env';
 
 // Built from code points so that this file itself holds no invisible characters.
 const LONE_SURROGATE = String.fromCharCode(0xd800);
@@ -238,6 +238,31 @@ describe('Usernames that look alike', () => {
         .expect(200);
       expect(response.body.profile.username).to.equal(name);
     }
+  });
+
+  it('lets an account that collided before the key existed keep working until it renames', async () => {
+    // What the username_key migration leaves for the younger of two accounts that already collided.
+    const name = freshName();
+    await register(name).expect(201);
+    const legacy = await createUser();
+    await em().execute('update users set username = ?, username_key = ? where id = ?', [
+      name.toUpperCase(),
+      `${name}:${legacy.user.id}`,
+      legacy.user.id,
+    ]);
+    const updated = await api()
+      .put('/api/user')
+      .set(authHeader(legacy))
+      .send({ user: { bio: 'still here' } })
+      .expect(200);
+    expect(updated.body.user).to.include({ username: name.toUpperCase(), bio: 'still here' });
+    const renamed = await api()
+      .put('/api/user')
+      .set(authHeader(legacy))
+      .send({ user: { username: `${name}renamed` } })
+      .expect(200);
+    expect(renamed.body.user.username).to.equal(`${name}renamed`);
+    await api().get(`/api/profiles/${name}RENAMED`).expect(200);
   });
 
   it('keeps names that only look alike to a careless eye but are spelled differently apart', async () => {

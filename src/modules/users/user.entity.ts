@@ -58,6 +58,9 @@ export class User extends Timestamped {
   @BeforeCreate()
   @BeforeUpdate()
   protected foldUsername(): void {
-    this.usernameKey = usernameKey(this.username);
+    const key = usernameKey(this.username);
+    // An account that collided before keys existed keeps its `<key>:<id>` (see the username_key
+    // migration) until it picks another name; resetting it on any update would make it collide.
+    if (this.usernameKey !== key && !this.usernameKey?.startsWith(`${key}:`)) this.usernameKey = key;
   }
 }
