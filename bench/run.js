@@ -18,6 +18,7 @@ const path = require('node:path');
 const { parseArgs, isDeepStrictEqual } = require('node:util');
 const { Client } = require('pg');
 const { Children, freePort, waitUntilReady } = require('./lib/children');
+const { manyKeysBody, startHostileSenders } = require('./lib/abuse');
 const { measure } = require('./lib/load');
 const { formatTable } = require('./lib/report');
 
@@ -31,6 +32,10 @@ const DEMO_CREDENTIALS = { email: 'demo@example.com', password: 'password123' };
 // Production mode insists on a long private secret; this one signs bench tokens only.
 const BENCH_JWT_SECRET = 'bench-only-jwt-secret-not-for-any-real-deployment-0123456789';
 const DB_POOL_MAX = '10';
+// The abuse row: this many hostile bodies in flight at once, each just under the server's default
+// 1 MB BODY_LIMIT (so the parser accepts it and the work after parsing is what gets measured).
+const ABUSE_SENDERS = 2;
+const ABUSE_BODY_BYTES = 1_000_000;
 // A hard stop for the whole run, far above its usual ~2 minutes, so nothing can hang forever.
 const RUN_DEADLINE_MS = 8 * 60_000;
 
@@ -40,11 +45,12 @@ function readOptions() {
       duration: { type: 'string', default: process.env.BENCH_DURATION ?? '8' },
       warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? '2' },
       connections: { type: 'string', default: process.env.BENCH_CONNECTIONS ?? '10' },
+      'skip-abuse': { type: 'boolean', default: process.env.BENCH_SKIP_ABUSE === '1' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    console.log('usage: npm run bench [-- --duration <s> --warmup <s> --connections <n>]');
+    console.log('usage: npm run bench [-- --duration <s> --warmup <s> --connections <n> --skip-abuse]');
     process.exit(0);
   }
   const number = (name, min, max) => {
@@ -58,6 +64,7 @@ function readOptions() {
     durationSeconds: number('duration', 1, 60),
     warmupSeconds: number('warmup', 0, 30),
     connections: number('connections', 1, 200),
+    skipAbuse: values['skip-abuse'],
   };
 }
 
@@ -319,7 +326,7 @@ async function main(children) {
     }
   }
 
-  const settings = { ...options };
+  const { skipAbuse, ...settings } = options;
   const measured = await step(
     `load: ${targets.length} endpoints × (${options.warmupSeconds} s warm-up + ${options.durationSeconds} s), ` +
       `${options.connections} connections`,
@@ -343,6 +350,44 @@ async function main(children) {
     },
   );
   const results = measured.result;
+
+  // Ordinary requests with and without hostile many-key bodies in flight, back to back.
+  let abuse;
+  if (!skipAbuse) {
+    const hostile = manyKeysBody(ABUSE_BODY_BYTES);
+    const loadedName = `GET /api/tags, ${ABUSE_SENDERS} hostile bodies in flight`;
+    const { result } = await step(
+      `abuse: GET /api/tags quiet, then while ${ABUSE_SENDERS} clients post ${hostile.bytes}-byte bodies ` +
+        `with ${hostile.keys} keys to /api/users/login back to back`,
+      async () => {
+        const tags = { url: `${ours}/api/tags` };
+        const quiet = await measure(children, { ...tags, name: 'GET /api/tags, quiet (abuse baseline)' }, settings);
+        const senders = startHostileSenders(`${ours}/api/users/login`, hostile.body, ABUSE_SENDERS);
+        let loaded;
+        let seen;
+        try {
+          loaded = await measure(children, { ...tags, name: loadedName }, settings);
+        } finally {
+          seen = await senders.stop();
+        }
+        console.log(
+          `    p99 ${quiet.latencyP99Ms} ms quiet, ` +
+            (loaded.requestsTotal === 0
+              ? `no request answered in ${settings.durationSeconds} s under abuse; `
+              : `${loaded.latencyP99Ms} ms under abuse (${loaded.requestsTotal} answered); `) +
+            'hostile bodies: ' +
+            `${seen.sent} answered ${JSON.stringify(seen.statuses)}, p50 ${seen.latencyP50Ms} ms, max ${seen.latencyMaxMs} ms`,
+        );
+        return {
+          quiet,
+          loaded,
+          hostile: { keys: hostile.keys, bytes: hostile.bytes, senders: ABUSE_SENDERS, ...seen },
+        };
+      },
+    );
+    abuse = result;
+    results.push(abuse.quiet, abuse.loaded);
+  }
 
   const oursList = results.find((r) => r.pair === 'ours');
   const baselineList = results.find((r) => r.pair === 'baseline');
@@ -391,6 +436,11 @@ async function main(children) {
     },
     checks: { listComparison, probes },
     listRatioOursToBaseline: ratio,
+    abuse: abuse && {
+      hostile: abuse.hostile,
+      quietP99Ms: abuse.quiet.latencyP99Ms,
+      underAbuseP99Ms: abuse.loaded.latencyP99Ms,
+    },
     results,
   };
   fs.mkdirSync(RESULTS_DIR, { recursive: true });

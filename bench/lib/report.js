@@ -3,8 +3,9 @@
 const COLUMNS = [
   { title: 'endpoint', align: 'left', value: (r) => r.name },
   { title: 'req/s', align: 'right', value: (r) => r.requestsPerSecond.toFixed(1) },
-  { title: 'p50 ms', align: 'right', value: (r) => String(r.latencyP50Ms) },
-  { title: 'p99 ms', align: 'right', value: (r) => String(r.latencyP99Ms) },
+  // autocannon reports latency 0 when nothing was answered at all; that is no latency.
+  { title: 'p50 ms', align: 'right', value: (r) => (r.requestsTotal === 0 ? 'none' : String(r.latencyP50Ms)) },
+  { title: 'p99 ms', align: 'right', value: (r) => (r.requestsTotal === 0 ? 'none' : String(r.latencyP99Ms)) },
   { title: 'non-2xx', align: 'right', value: (r) => String(r.non2xx) },
 ];
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
+import jwt from 'jsonwebtoken';
 import { createUser, DEFAULT_PASSWORD } from '../support/factories';
-import { api } from '../support/test-env';
+import { api, testEnvironment } from '../support/test-env';
 
 describe('POST /auth (flask-jwt style)', () => {
   it('returns 200 with an access_token for a valid username and password', async () => {
@@ -46,4 +47,30 @@ describe('GET /protected', () => {
       username: user.username,
     });
   });
+});
+
+describe('a correctly signed token whose subject cannot be a user id', () => {
+  // Signed with the real secret: only the subject is wrong, so nothing but its check can refuse it.
+  function tokenWithSubject(sub: string): string {
+    return jwt.sign({ username: 'nobody' }, testEnvironment().config.jwtSecret, {
+      algorithm: 'HS256',
+      subject: sub,
+      expiresIn: '1h',
+    });
+  }
+
+  for (const sub of ['9'.repeat(400), '2147483648', '0', '007']) {
+    it(`is 401, never 500, on required and optional auth routes (sub ${sub.length > 12 ? `${sub.length} digits` : sub})`, async () => {
+      const token = tokenWithSubject(sub);
+      for (const [path, scheme] of [
+        ['/api/user', 'Token'],
+        ['/api/articles', 'Token'],
+        ['/protected', 'JWT'],
+      ]) {
+        const response = await api().get(path).set('Authorization', `${scheme} ${token}`);
+        expect(response.status, `${path}: ${JSON.stringify(response.body)}`).to.equal(401);
+        expect(response.body.errors.body).to.be.an('array').that.is.not.empty;
+      }
+    });
+  }
 });

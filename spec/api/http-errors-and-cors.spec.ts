@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createUser } from '../support/factories';
+import { createUser, uniqueUserInput } from '../support/factories';
 import { api } from '../support/test-env';
 
 describe('Unknown routes and methods', () => {
@@ -11,7 +11,26 @@ describe('Unknown routes and methods', () => {
   it('returns a JSON 405 for a known path with an unsupported method', async () => {
     const response = await api().delete('/api/users').expect(405);
     expect(response.body.errors.body[0]).to.include('DELETE');
+    expect(response.headers.allow).to.equal('POST');
   });
+
+  // Methods no route implements (TRACE, PROPFIND, ...) follow the same rule as any other: the
+  // path decides between 405 (with Allow, so the client learns what works) and 404. Never 501, a
+  // 5xx that would count a scanner's probes as server errors.
+  for (const method of ['trace', 'propfind', 'mkcol', 'copy'] as const) {
+    it(`answers ${method.toUpperCase()} with 405 and Allow on a known path, 404 on an unknown one`, async () => {
+      const known = await api()[method]('/api/user').expect(405);
+      expect(known.headers.allow).to.equal('HEAD, GET, PUT');
+      expect(known.body).to.deep.equal({
+        errors: { body: [`method ${method.toUpperCase()} is not allowed on /api/user`] },
+      });
+      const unknown = await api()[method]('/api/nothing-here').expect(404);
+      expect(unknown.headers.allow).to.equal(undefined);
+      expect(unknown.body).to.deep.equal({
+        errors: { body: [`no route for ${method.toUpperCase()} /api/nothing-here`] },
+      });
+    });
+  }
 });
 
 describe('Request ids and logging', () => {
@@ -49,6 +68,73 @@ describe('CORS', () => {
 });
 
 describe('Hostile and malformed requests', () => {
+  /** `count` short distinct keys, as a hostile client packs the most of them into a body. */
+  function manyKeys(count: number, into: Record<string, unknown> = {}): Record<string, unknown> {
+    for (let i = 0; i < count; i += 1) into[`_${i.toString(36)}`] = 1;
+    return into;
+  }
+
+  // class-transformer's cost grows with the square of an object's key count: 120,000 keys in a
+  // 1 MB body held the event loop for 8-12 s. The body parser must refuse them before it runs.
+  it('refuses an object with more keys than any DTO could use (422), without transforming it', async () => {
+    const body = { user: manyKeys(6_000, { email: 'nobody@example.com', password: 'password123' }) };
+    const response = await api().post('/api/users/login').send(body).expect(422);
+    expect(response.body).to.deep.equal({
+      errors: { body: ['request body has an object with more than 64 keys'] },
+    });
+    await api()
+      .post('/api/users/login')
+      .send({ user: manyKeys(63, { email: 'nobody@example.com', password: 'password123' }) })
+      .expect(422);
+  });
+
+  // JSON.parse alone takes 40-50 ms on a 1 MB body of 116,000 keys: the limits are checked on
+  // the text, so such a body costs a linear scan and is never parsed into an object at all.
+  it('refuses a body over the limits without parsing it into an object', async () => {
+    const hostile = JSON.stringify({ user: manyKeys(6_000, { email: 'a@b.co' }) });
+    const deep = `{"user":${'{"a":'.repeat(200)}1${'}'.repeat(200)}}`;
+    const wide = JSON.stringify({ user: { email: 'a@b.co', tags: Array.from({ length: 5_000 }, () => 0) } });
+    const parsed: string[] = [];
+    const parse = JSON.parse;
+    JSON.parse = function spy(this: JSON, text: string, ...rest: unknown[]) {
+      parsed.push(String(text));
+      return parse.call(this, text, ...(rest as []));
+    } as typeof JSON.parse;
+    try {
+      for (const body of [hostile, deep, wide]) {
+        await api().post('/api/users/login').set('content-type', 'application/json').send(body).expect(422);
+      }
+    } finally {
+      JSON.parse = parse;
+    }
+    for (const body of [hostile, deep, wide]) expect(parsed, `${body.slice(0, 40)}…`).not.to.include(body);
+  });
+
+  it('refuses a body with more values in all than any DTO could use (422)', async () => {
+    const objects = Array.from({ length: 40 }, () => manyKeys(60));
+    const response = await api()
+      .post('/api/users/login')
+      .send({ user: { email: 'a@b.co', objects } })
+      .expect(422);
+    expect(response.body).to.deep.equal({ errors: { body: ['request body has more than 1000 values'] } });
+    const array = await api()
+      .post('/api/users/login')
+      .send({ user: { email: 'a@b.co', tags: Array.from({ length: 5_000 }, () => 0) } })
+      .expect(422);
+    expect(array.body.errors.body).to.deep.equal(['request body has more than 1000 values']);
+  });
+
+  // Structural characters inside keys and strings, escaped quotes and backslashes included, must
+  // not be counted as keys or values by the check on the text.
+  it('still accepts a body with some properties it does not know, up to the limits', async () => {
+    const input = uniqueUserInput('extra');
+    const response = await api()
+      .post('/api/users')
+      .send({ user: manyKeys(61, { ...input }), ...manyKeys(62), 'a key: {with} [json], "chars"\\': '":{[,]}\\"' })
+      .expect(201);
+    expect(response.body.user.username).to.equal(input.username);
+  });
+
   it('ignores query parameters it does not know (no operator injection)', async () => {
     const response = await api().get('/api/articles?limit[$gt]=1&author[$ne]=x').expect(200);
     expect(response.body.articles.length).to.be.at.most(20);

@@ -67,6 +67,7 @@ describe('fieldOfUniqueConstraint', () => {
   it('reads the field from our constraint names', () => {
     expect(fieldOfUniqueConstraint('users_email_lower_unique')).to.equal('email');
     expect(fieldOfUniqueConstraint('users_username_unique')).to.equal('username');
+    expect(fieldOfUniqueConstraint('users_username_key_unique')).to.equal('username');
     expect(fieldOfUniqueConstraint('articles_slug_unique')).to.equal('slug');
     expect(fieldOfUniqueConstraint('some_pkey')).to.equal(undefined);
   });

@@ -31,6 +31,13 @@ describe('isTokenClaims', () => {
       expect(isTokenClaims(claims), JSON.stringify(claims)).to.equal(false);
     }
   });
+
+  it('accepts only subjects that can be a PostgreSQL integer id: 1..2147483647, plain decimal digits', () => {
+    for (const sub of ['1', '2147483647']) expect(isTokenClaims({ sub }), sub).to.equal(true);
+    for (const sub of ['0', '00', '01', '2147483648', '9'.repeat(400), '-1', '+1', ' 1', '1 ', '1e3', '0x10', '١٢']) {
+      expect(isTokenClaims({ sub }), sub).to.equal(false);
+    }
+  });
 });
 
 describe('tokenFromAuthorizationHeader', () => {

@@ -27,13 +27,17 @@ export function errorHandler(logger: Logger): Middleware {
       await next();
       // Nothing answered: no route matched, or the router rejected the method.
       if (ctx.body === undefined || ctx.body === null) {
-        if (ctx.status === 404) {
+        // The router answers 501 for a method outside its list (TRACE, PROPFIND, ...). Our rule
+        // is the same for every method: a path with routes is 405 with their Allow list, any
+        // other 404. A 501 is a 5xx, so every scanner's probe would count as a server error.
+        const status = ctx.status === 501 ? (ctx.response.get('Allow') ? 405 : 404) : ctx.status;
+        if (status === 404) {
           ctx.status = 404;
+          ctx.remove('Allow');
           ctx.body = errorBody([`no route for ${ctx.method} ${ctx.path}`]);
-        } else if (ctx.status === 405 || ctx.status === 501) {
-          const status = ctx.status;
+        } else if (status === 405) {
           ctx.body = errorBody([`method ${ctx.method} is not allowed on ${ctx.path}`]);
-          ctx.status = status;
+          ctx.status = 405;
         }
       }
     } catch (error) {
@@ -117,7 +121,7 @@ export function flattenValidationErrors(errors: ValidationError[]): string[] {
   return [...new Set(messages)];
 }
 
-/** `users_email_lower_unique` → `email`; `users_username_unique` → `username`. */
+/** `users_email_lower_unique` → `email`; `users_username_key_unique` → `username`. */
 export function fieldOfUniqueConstraint(constraint: string): string | undefined {
-  return /^[a-z0-9]+_([a-z0-9_]+?)(?:_lower)?_unique$/.exec(constraint)?.[1];
+  return /^[a-z0-9]+_([a-z0-9_]+?)(?:_lower|_key)?_unique$/.exec(constraint)?.[1];
 }

@@ -7,9 +7,9 @@ export interface ArticleFilter {
   id?: number;
   slug?: string;
   tag?: string;
-  /** Username of the author. */
+  /** `usernameKey` of the author. */
   author?: string;
-  /** Username of a user who favorited them. */
+  /** `usernameKey` of a user who favorited them. */
   favoritedBy?: string;
   /** Id of a user: articles by the authors they follow. */
   feedOf?: number;
@@ -102,12 +102,12 @@ function filterSql(alias: string, filter: ArticleFilter): { sql: string; params:
     params.push(filter.tag);
   }
   if (filter.author !== undefined) {
-    conditions.push(`${alias}.author_id = (select id from users where username = ?)`);
+    conditions.push(`${alias}.author_id = (select id from users where username_key = ?)`);
     params.push(filter.author);
   }
   if (filter.favoritedBy !== undefined) {
     conditions.push(
-      `${alias}.id in (select f.article_id from favorites f where f.user_id = (select id from users where username = ?))`,
+      `${alias}.id in (select f.article_id from favorites f where f.user_id = (select id from users where username_key = ?))`,
     );
     params.push(filter.favoritedBy);
   }

@@ -2,10 +2,11 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Service } from 'typedi';
 import { ForbiddenError, NotFoundError } from '../../http/errors';
 import { ownProfileRow } from '../profiles/dto/profile.response';
-import { normalizeUsername } from '../users/dto/user-fields';
 import type { User } from '../users/user.entity';
+import { usernameKey } from '../users/username-key';
 import { Article } from './article.entity';
 import { type ArticleFilter, ArticleRepository } from './article.repository';
+import { unlessArticleGone } from './article-gone';
 import { type ArticleView, type MultipleArticlesResponse, toArticleView } from './dto/article.response';
 import { DEFAULT_LIMIT, MAX_LIMIT, normalizeTags } from './dto/article-fields';
 import type { NewArticle, UpdateArticle } from './dto/article-request.dto';
@@ -22,8 +23,8 @@ export class ArticlesService {
   list(query: ListArticlesQuery, viewer: User | undefined): Promise<MultipleArticlesResponse> {
     const filter: ArticleFilter = {};
     if (query.tag !== undefined) filter.tag = normalizeTags([query.tag])[0] ?? '';
-    if (query.author !== undefined) filter.author = normalizeUsername(query.author);
-    if (query.favorited !== undefined) filter.favoritedBy = normalizeUsername(query.favorited);
+    if (query.author !== undefined) filter.author = usernameKey(query.author);
+    if (query.favorited !== undefined) filter.favoritedBy = usernameKey(query.favorited);
     return this.page(filter, query, viewer);
   }
 
@@ -83,11 +84,13 @@ export class ArticlesService {
 
   /** Idempotent; the count is computed from the favorites rows, so it stays exact under races. */
   async favorite(user: User, slug: string): Promise<ArticleView> {
-    await this.em.execute(
-      `insert into favorites (user_id, article_id)
-       select ?, a.id from articles a where a.slug = ?
-       on conflict do nothing`,
-      [user.id, slug],
+    await unlessArticleGone(() =>
+      this.em.execute(
+        `insert into favorites (user_id, article_id)
+         select ?, a.id from articles a where a.slug = ?
+         on conflict do nothing`,
+        [user.id, slug],
+      ),
     );
     return this.view({ slug }, user);
   }

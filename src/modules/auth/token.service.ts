@@ -40,7 +40,14 @@ export class TokenService {
   }
 }
 
+// Ids are PostgreSQL `integer`s. A longer subject would become Infinity or an out-of-range
+// parameter in SQL (a 500); a leading zero or sign is a second spelling of an id we never issue.
+const USER_ID_SUBJECT = /^[1-9][0-9]{0,9}$/;
+const MAX_USER_ID = 2_147_483_647;
+
+/** Our claims, with a subject that can be a user id; anything else is a token we did not issue. */
 export function isTokenClaims(value: unknown): value is TokenClaims {
   const claims = value as Partial<TokenClaims> | null;
-  return typeof claims === 'object' && claims !== null && typeof claims.sub === 'string' && /^\d+$/.test(claims.sub);
+  if (typeof claims !== 'object' || claims === null || typeof claims.sub !== 'string') return false;
+  return USER_ID_SUBJECT.test(claims.sub) && Number(claims.sub) <= MAX_USER_ID;
 }

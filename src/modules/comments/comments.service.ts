@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Service } from 'typedi';
 import { ForbiddenError, NotFoundError } from '../../http/errors';
 import { Article } from '../articles/article.entity';
+import { unlessArticleGone } from '../articles/article-gone';
 import { ownProfileRow } from '../profiles/dto/profile.response';
 import type { User } from '../users/user.entity';
 import { Comment } from './comment.entity';
@@ -33,7 +34,7 @@ export class CommentsService {
   async create(author: User, slug: string, input: NewComment): Promise<CommentView> {
     const article = await this.findArticle(slug);
     const comment = this.em.create(Comment, { body: input.body, article, author });
-    await this.em.flush();
+    await unlessArticleGone(() => this.em.flush());
     return toCommentView({
       id: comment.id,
       body: comment.body,

@@ -1,8 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Service } from 'typedi';
 import { NotFoundError, UnprocessableError } from '../../http/errors';
-import { normalizeUsername } from '../users/dto/user-fields';
 import type { User } from '../users/user.entity';
+import { usernameKey } from '../users/username-key';
 import { type Profile, type ProfileRow, toProfile } from './dto/profile.response';
 
 interface ProfileWithIdRow extends ProfileRow {
@@ -41,8 +41,8 @@ export class ProfilesService {
       `select u.id, u.username, u.bio, u.image,
               exists(select 1 from follows f where f.follower_id = ? and f.followee_id = u.id) as following
          from users u
-        where u.username = ?`,
-      [viewer?.id ?? null, normalizeUsername(username)],
+        where u.username_key = ?`,
+      [viewer?.id ?? null, usernameKey(username)],
     );
     if (!row) throw new NotFoundError('profile not found');
     return row;

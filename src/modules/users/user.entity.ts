@@ -1,10 +1,22 @@
-import { Entity, EntityRepositoryType, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import {
+  BeforeCreate,
+  BeforeUpdate,
+  Entity,
+  EntityRepositoryType,
+  Index,
+  OptionalProps,
+  PrimaryKey,
+  Property,
+  Unique,
+} from '@mikro-orm/core';
 import { Timestamped } from '../../db/timestamped';
 import { UserRepository } from './user.repository';
+import { usernameKey } from './username-key';
 
 /**
  * A registered account. Emails are unique regardless of case (an expression index on
- * `lower(email)`), but are kept as the user typed them.
+ * `lower(email)`), but are kept as the user typed them. Usernames are kept as registered (NFC) and
+ * are unique by their folded `usernameKey`, so that no two accounts' names look the same.
  */
 @Entity({ tableName: 'users', repository: () => UserRepository })
 @Index({
@@ -13,7 +25,7 @@ import { UserRepository } from './user.repository';
 })
 export class User extends Timestamped {
   [EntityRepositoryType]?: UserRepository;
-  [OptionalProps]?: 'bio' | 'image' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'bio' | 'image' | 'createdAt' | 'updatedAt' | 'usernameKey';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -21,9 +33,17 @@ export class User extends Timestamped {
   @Property({ type: 'string', length: 255 })
   email!: string;
 
-  @Unique({ name: 'users_username_unique' })
   @Property({ type: 'string', length: 64 })
   username!: string;
+
+  /**
+   * `usernameKey(username)`, kept in step by the hooks below whoever writes the user (the API, the
+   * CLI, the seeders). Its unique index makes look-alike names collide, even under concurrent
+   * registrations, and serves every lookup by username. Text: NFKC may lengthen a name.
+   */
+  @Unique({ name: 'users_username_key_unique' })
+  @Property({ type: 'text', hidden: true })
+  usernameKey!: string;
 
   /** An argon2id hash; `hidden` keeps it out of every serialisation of the entity. */
   @Property({ type: 'string', length: 255, hidden: true })
@@ -34,4 +54,13 @@ export class User extends Timestamped {
 
   @Property({ type: 'string', length: 1000, nullable: true })
   image: string | null = null;
+
+  @BeforeCreate()
+  @BeforeUpdate()
+  protected foldUsername(): void {
+    const key = usernameKey(this.username);
+    // An account that collided before keys existed keeps its `<key>:<id>` (see the username_key
+    // migration) until it picks another name; resetting it on any update would make it collide.
+    if (this.usernameKey !== key && !this.usernameKey?.startsWith(`${key}:`)) this.usernameKey = key;
+  }
 }

@@ -1,5 +1,6 @@
 import { EntityRepository, raw } from '@mikro-orm/postgresql';
 import type { User } from './user.entity';
+import { usernameKey } from './username-key';
 
 export class UserRepository extends EntityRepository<User> {
   /** Case-insensitive, matching the unique index on lower(email). */
@@ -7,7 +8,8 @@ export class UserRepository extends EntityRepository<User> {
     return this.findOne({ [raw('lower(email)')]: email.toLowerCase() });
   }
 
+  /** The user whose name looks like this one (same `usernameKey`): at most one can exist. */
   findByUsername(username: string): Promise<User | null> {
-    return this.findOne({ username });
+    return this.findOne({ usernameKey: usernameKey(username) });
   }
 }

@@ -10,25 +10,30 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsText } from '../../../http/text-rules';
 import { BODY_MAX, DESCRIPTION_MAX, NOT_BLANK, TAG_MAX, TAGS_MAX, TITLE_MAX } from './article-fields';
 
 export class NewArticle {
   @Matches(NOT_BLANK, { message: 'title must not be blank' })
   @MaxLength(TITLE_MAX)
+  @IsText('single-line')
   @IsString()
   title!: string;
 
   @Matches(NOT_BLANK, { message: 'description must not be blank' })
   @MaxLength(DESCRIPTION_MAX)
+  @IsText('single-line')
   @IsString()
   description!: string;
 
   @Matches(NOT_BLANK, { message: 'body must not be blank' })
   @MaxLength(BODY_MAX)
+  @IsText('multi-line')
   @IsString()
   body!: string;
 
   @MaxLength(TAG_MAX, { each: true, message: `each tag must be at most ${TAG_MAX} characters` })
+  @IsText('single-line', { each: true, subject: 'each tag' })
   @IsString({ each: true, message: 'each tag must be a string' })
   @ArrayMaxSize(TAGS_MAX)
   @IsArray()
@@ -49,23 +54,27 @@ export class CreateArticleRequest {
 export class UpdateArticle {
   @Matches(NOT_BLANK, { message: 'title must not be blank' })
   @MaxLength(TITLE_MAX)
+  @IsText('single-line')
   @IsString()
   @ValidateIf((_, value) => value !== undefined)
   title?: string;
 
   @Matches(NOT_BLANK, { message: 'description must not be blank' })
   @MaxLength(DESCRIPTION_MAX)
+  @IsText('single-line')
   @IsString()
   @ValidateIf((_, value) => value !== undefined)
   description?: string;
 
   @Matches(NOT_BLANK, { message: 'body must not be blank' })
   @MaxLength(BODY_MAX)
+  @IsText('multi-line')
   @IsString()
   @ValidateIf((_, value) => value !== undefined)
   body?: string;
 
   @MaxLength(TAG_MAX, { each: true, message: `each tag must be at most ${TAG_MAX} characters` })
+  @IsText('single-line', { each: true, subject: 'each tag' })
   @IsString({ each: true, message: 'each tag must be a string' })
   @ArrayMaxSize(TAGS_MAX)
   @IsArray()

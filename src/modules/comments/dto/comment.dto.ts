@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsDefined, IsObject, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsText } from '../../../http/text-rules';
 import type { ProfileRow } from '../../profiles/dto/profile.response';
 import { type Profile, toProfile } from '../../profiles/dto/profile.response';
 
@@ -8,6 +9,7 @@ export const COMMENT_BODY_MAX = 10_000;
 export class NewComment {
   @Matches(/\S/, { message: 'body must not be blank' })
   @MaxLength(COMMENT_BODY_MAX)
+  @IsText('multi-line')
   @IsString()
   body!: string;
 }

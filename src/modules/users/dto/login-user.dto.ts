@@ -1,15 +1,18 @@
 import { Type } from 'class-transformer';
 import { IsDefined, IsNotEmpty, IsObject, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsText } from '../../../http/text-rules';
 import { EMAIL_MAX, PASSWORD_MAX } from './user-fields';
 
 export class LoginUser {
   @MaxLength(EMAIL_MAX)
   @IsNotEmpty()
+  @IsText('unicode-only')
   @IsString()
   email!: string;
 
   @MaxLength(PASSWORD_MAX)
   @IsNotEmpty()
+  @IsText('unicode-only')
   @IsString()
   password!: string;
 }

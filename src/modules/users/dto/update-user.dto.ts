@@ -12,6 +12,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsText } from '../../../http/text-rules';
 import {
   BIO_MAX,
   EMAIL_MAX,
@@ -29,28 +30,33 @@ import {
 export class UpdateUser {
   @Matches(USERNAME_PATTERN, { message: 'username may contain only letters, digits, "_", "." and "-"' })
   @Length(1, USERNAME_MAX)
+  @IsText('single-line')
   @IsString()
   @ValidateIf((_, value) => value !== undefined)
   username?: string;
 
   @MaxLength(EMAIL_MAX)
   @IsEmail({}, { message: 'email must be an email address' })
+  @IsText('single-line')
   @IsString()
   @ValidateIf((_, value) => value !== undefined)
   email?: string;
 
   @Length(PASSWORD_MIN, PASSWORD_MAX)
+  @IsText('unicode-only')
   @IsString()
   @ValidateIf((_, value) => value !== undefined)
   password?: string;
 
   @MaxLength(BIO_MAX)
+  @IsText('multi-line')
   @IsString()
   @IsOptional()
   bio?: string | null;
 
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'image must be an http(s) URL' })
   @MaxLength(IMAGE_MAX)
+  @IsText('single-line')
   @IsString()
   @ValidateIf((_, value) => value !== undefined && value !== null && value !== '')
   image?: string | null;
