@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { recordFigures } from './support/figures';
 import { registerUser } from './support/http-client';
 import { countBy, runLoad } from './support/load';
-import { sleep } from './support/server-process';
+import { sleep, unhandledErrors } from './support/server-process';
 import { scratchDatabase, startProxy, startServerBehind } from './support/suite';
 
 /**
@@ -73,6 +73,7 @@ describe('database outage under load', () => {
       recoveryMsAfterRestore:
         firstCreatedAfterRestore === undefined ? null : Math.round(firstCreatedAfterRestore - restoredAt),
       errorLogLines: errorLines.length,
+      unhandledErrors: unhandledErrors(server),
     });
 
     expect(countBy(outcomes)['500'] ?? 0, 'requests answered 500').to.equal(0);

@@ -117,3 +117,15 @@ function collectLines(stream: NodeJS.ReadableStream, into: string[]): void {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** The messages of the 500s a server logged (at most `limit`), to explain a failed scenario. */
+export function unhandledErrors(server: ServerProcess, limit = 3): string[] {
+  return server
+    .logEntries()
+    .filter((entry) => entry.msg === 'unhandled error')
+    .slice(0, limit)
+    .map((entry) => {
+      const err = entry.err as { type?: string; message?: string; code?: string } | undefined;
+      return `${err?.type ?? '?'} ${err?.code ?? ''} ${String(err?.message ?? '').slice(0, 300)}`;
+    });
+}

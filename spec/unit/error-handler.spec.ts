@@ -71,6 +71,9 @@ describe('describeError', () => {
     'pg: connect timeout': new Error('Connection terminated due to connection timeout'),
     'pg: query_timeout': new Error('select "u0".* from "users" as "u0" - Query read timeout'),
     'pg: client lost earlier': new Error('Client has encountered a connection error and is not queryable'),
+    'knex: transaction whose BEGIN hit a dead connection': new Error(
+      'Transaction query already complete, run with DEBUG=knex:tx for more info',
+    ),
   };
 
   for (const [label, error] of Object.entries(connectionFailures)) {

@@ -42,6 +42,11 @@ const UNAVAILABLE_MESSAGES = [
   /not queryable/i, // pg: a client that already lost its connection
   /Connection ended/i,
   /timeout exceeded when trying to connect/i, // pg-pool
+  // knex: BEGIN failed on a dead connection, knex marked the transaction complete and rejected
+  // only its own promise, so MikroORM's next statement in it hits this instead of the socket
+  // error. Transactions here are all MikroORM-managed (none is reused after commit), so under
+  // load this has only ever been the echo of a lost connection (seen in the outage scenario).
+  /Transaction query already complete/i,
 ];
 
 /** True for failures that mean the database cannot be used right now; false for anything else. */
