@@ -55,15 +55,27 @@ export class ServerProcess {
   }
 
   /** Resolves with the port once the server logs that it listens; rejects if it exits first. */
-  async listening(timeoutMs = 20_000): Promise<number> {
+  listening(timeoutMs = 20_000): Promise<number> {
+    return this.waitForLog('listen', timeoutMs, () => this.loggedPort());
+  }
+
+  /** Resolves with the port once the server serves the app (database open). */
+  ready(timeoutMs = 20_000): Promise<number> {
+    return this.waitForLog('be ready', timeoutMs, () =>
+      this.logEntries().some((entry) => entry.msg === 'ready') ? this.loggedPort() : undefined,
+    );
+  }
+
+  private async waitForLog(what: string, timeoutMs: number, found: () => number | undefined): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const port = this.loggedPort();
+      const port = found();
       if (port) return port;
-      if (this.exit) throw new Error(`server exited (${JSON.stringify(this.exit)}) before listening:\n${this.tail()}`);
+      if (this.exit)
+        throw new Error(`server exited (${JSON.stringify(this.exit)}) before it could ${what}:\n${this.tail()}`);
       await sleep(25);
     }
-    throw new Error(`server did not listen within ${timeoutMs} ms:\n${this.tail()}`);
+    throw new Error(`server did not ${what} within ${timeoutMs} ms:\n${this.tail()}`);
   }
 
   /** The JSON log lines written so far (non-JSON lines left out). */

@@ -24,13 +24,13 @@ export async function startProxy(): Promise<TcpProxy> {
   return proxy;
 }
 
-/** A server process whose DATABASE_URL goes through `proxy`; resolves once it listens. */
+/** A server process whose DATABASE_URL goes through `proxy`; resolves once it serves the app. */
 export async function startServerBehind(
   proxy: TcpProxy,
   env: Record<string, string> = {},
 ): Promise<{ server: ServerProcess; port: number }> {
   const server = new ServerProcess({ DATABASE_URL: scratchDatabase().urlVia('127.0.0.1', proxy.port), ...env });
-  const port = await server.listening();
+  const port = await server.ready();
   return { server, port };
 }
 
