@@ -17,7 +17,15 @@ export function buildOrmOptions(config: AppConfig = getConfig()): Options {
   return defineConfig({
     entities,
     clientUrl: config.databaseUrl,
-    pool: { min: 0, max: config.dbPoolMax },
+    // Bounded waits: a database that is down or frozen must cost a request a few seconds and a
+    // 503, not a minute (knex's default acquire timeout) or forever (no statement timeout).
+    pool: {
+      min: 0,
+      max: config.dbPoolMax,
+      acquireTimeoutMillis: config.dbAcquireTimeoutMs,
+      createTimeoutMillis: config.dbAcquireTimeoutMs,
+    },
+    driverOptions: { connection: connectionTimeouts(config) },
     preferTs: runningTypeScript,
     discovery: { warnWhenNoEntities: true, requireEntitiesArray: true },
     // Requests must run inside their own RequestContext; a stray use of the global
@@ -43,6 +51,21 @@ export function buildOrmOptions(config: AppConfig = getConfig()): Options {
       pathTs: path.join(__dirname, 'src', 'db', 'seeders'),
     },
   });
+}
+
+/**
+ * node-postgres settings merged into every connection. `statement_timeout` makes the server cancel
+ * a slow statement cleanly; `query_timeout` is the client-side backstop for when no answer can
+ * come at all (a frozen server or network), a little later so the server's cancel wins when it
+ * can. `connectionTimeoutMillis` bounds opening a connection to a server that accepts TCP but
+ * never answers.
+ */
+export function connectionTimeouts(config: Pick<AppConfig, 'dbStatementTimeoutMs' | 'dbAcquireTimeoutMs'>) {
+  return {
+    statement_timeout: config.dbStatementTimeoutMs,
+    query_timeout: config.dbStatementTimeoutMs + 500,
+    connectionTimeoutMillis: config.dbAcquireTimeoutMs,
+  };
 }
 
 /**

@@ -41,7 +41,7 @@ describe('createLogger', () => {
     logger.warn({ user: { password: 'hunter2' } }, 'login');
     logger.error({ err: new Error('boom') }, 'failed');
     expect(chunks[0]).to.match(/ WARN {2}login user=\{"password":"\[redacted\]"\}\n$/);
-    expect(chunks[1]).to.match(/ ERROR failed\n {2}Error: boom\n {4}at /);
+    expect(chunks[1]).to.match(/ ERROR failed\n {2}Error: boom\n {6}at /);
   });
 
   it('passes through a line that is not JSON', () => {
