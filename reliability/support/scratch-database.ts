@@ -15,6 +15,8 @@ export interface ScratchDatabase {
   /** The same database reached through another host and port, e.g. a proxy. */
   urlVia(host: string, port: number): string;
   query<T extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Ends every other session on the scratch database (they get FATAL 57P01); how many. */
+  terminateSessions(): Promise<number>;
   drop(): Promise<void>;
 }
 
@@ -41,6 +43,14 @@ export async function createScratchDatabase(): Promise<ScratchDatabase> {
     url,
     urlVia,
     query: (sql, params) => withClient(url, async (client) => (await client.query(sql, params)).rows),
+    terminateSessions: () =>
+      withClient(POSTGRES_URL, async (client) => {
+        const result = await client.query(
+          'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+          [name],
+        );
+        return result.rowCount ?? 0;
+      }),
     drop: () => withClient(POSTGRES_URL, (client) => dropIfMarked(client, name)),
   };
 }
