@@ -3,6 +3,7 @@ import path from 'node:path';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { type AppConfig, getConfig } from './src/config/config';
 import { entities } from './src/db/entities';
+import { closeConnectionsThatStopAnswering } from './src/db/unanswered-connections';
 
 // Under ts-node this file is .ts and the migrations are read as .ts; in the build both are .js
 // in dist/, next to each other, so the same relative folder works for both.
@@ -24,6 +25,7 @@ export function buildOrmOptions(config: AppConfig = getConfig()): Options {
       max: config.dbPoolMax,
       acquireTimeoutMillis: config.dbAcquireTimeoutMs,
       createTimeoutMillis: config.dbAcquireTimeoutMs,
+      afterCreate: closeConnectionsThatStopAnswering,
     },
     driverOptions: { connection: connectionTimeouts(config) },
     preferTs: runningTypeScript,

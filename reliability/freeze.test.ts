@@ -74,6 +74,7 @@ describe('frozen database under load', () => {
       },
       recoveryMsAfterRestore: recoveryMs === null ? null : Math.round(recoveryMs),
       unhandledErrors: unhandledErrors(server),
+      stderrLines: server.stderr.filter((line) => line.trim()).length,
     });
 
     expect(countBy(outcomes)['500'] ?? 0, 'requests answered 500').to.equal(0);

@@ -80,6 +80,7 @@ describe('database outage under load', () => {
         recoveryMsAfterRestore:
           firstCreatedAfterRestore === undefined ? null : Math.round(firstCreatedAfterRestore - restoredAt),
         errorLogLines: errorLines.length,
+        stderrLines: server.stderr.filter((line) => line.trim()).length,
         unhandledErrors: unhandledErrors(server),
       },
     );
