@@ -101,6 +101,27 @@ describe('ConnectionDrainer', () => {
     }
   });
 
+  it('closes a keep-alive connection that stays idle, after a short pause, and finishes', async () => {
+    const { port, drainer } = await startServer();
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port, path: '/', agent }, (response) => {
+            response.resume();
+            response.on('end', resolve);
+          })
+          .on('error', reject);
+      });
+      const started = performance.now();
+      expect(await drainer.drain(5000)).to.equal(true);
+      // Not at once (a client may be sending on it right now), and not at the grace period.
+      expect(performance.now() - started).to.be.within(400, 1500);
+    } finally {
+      agent.destroy();
+    }
+  });
+
   it('gives up at the grace period when a request never finishes', async () => {
     const server = createHttpServer(timeouts);
     const drainer = new ConnectionDrainer(server);
