@@ -3,6 +3,7 @@ import path from 'node:path';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { type AppConfig, getConfig } from './src/config/config';
 import { entities } from './src/db/entities';
+import { closeConnectionsThatStopAnswering } from './src/db/unanswered-connections';
 
 // Under ts-node this file is .ts and the migrations are read as .ts; in the build both are .js
 // in dist/, next to each other, so the same relative folder works for both.
@@ -17,7 +18,16 @@ export function buildOrmOptions(config: AppConfig = getConfig()): Options {
   return defineConfig({
     entities,
     clientUrl: config.databaseUrl,
-    pool: { min: 0, max: config.dbPoolMax },
+    // Bounded waits: a database that is down or frozen must cost a request a few seconds and a
+    // 503, not a minute (knex's default acquire timeout) or forever (no statement timeout).
+    pool: {
+      min: 0,
+      max: config.dbPoolMax,
+      acquireTimeoutMillis: config.dbAcquireTimeoutMs,
+      createTimeoutMillis: config.dbAcquireTimeoutMs,
+      afterCreate: closeConnectionsThatStopAnswering,
+    },
+    driverOptions: { connection: connectionTimeouts(config) },
     preferTs: runningTypeScript,
     discovery: { warnWhenNoEntities: true, requireEntitiesArray: true },
     // Requests must run inside their own RequestContext; a stray use of the global
@@ -43,6 +53,21 @@ export function buildOrmOptions(config: AppConfig = getConfig()): Options {
       pathTs: path.join(__dirname, 'src', 'db', 'seeders'),
     },
   });
+}
+
+/**
+ * node-postgres settings merged into every connection. `statement_timeout` makes the server cancel
+ * a slow statement cleanly; `query_timeout` is the client-side backstop for when no answer can
+ * come at all (a frozen server or network), a little later so the server's cancel wins when it
+ * can. `connectionTimeoutMillis` bounds opening a connection to a server that accepts TCP but
+ * never answers.
+ */
+export function connectionTimeouts(config: Pick<AppConfig, 'dbStatementTimeoutMs' | 'dbAcquireTimeoutMs'>) {
+  return {
+    statement_timeout: config.dbStatementTimeoutMs,
+    query_timeout: config.dbStatementTimeoutMs + 500,
+    connectionTimeoutMillis: config.dbAcquireTimeoutMs,
+  };
 }
 
 /**

@@ -1,56 +1,96 @@
 import 'reflect-metadata';
-import type { Server } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { createApp } from './app';
-import { ConfigError, getConfig } from './config/config';
-import { openDatabase } from './db/database';
-import { createLogger } from './logger';
+import { type AppConfig, ConfigError, getConfig } from './config/config';
+import { type Database, openDatabase } from './db/database';
+import { isDatabaseUnavailable, summariseDatabaseError } from './db/database-errors';
+import { DatabaseStartupError, waitForDatabase } from './db/wait-for-database';
+import { ConnectionDrainer } from './http/connection-drainer';
+import { createHttpServer, listen, StartupError, urlOf } from './http/http-server';
+import { answerNotReady } from './http/not-ready';
+import { createLogger, type Logger } from './logger';
 
 /**
- * The long-lived HTTP server: the only place that listens on a port. Stops gracefully on SIGINT
- * and SIGTERM: no new connections, in-flight requests finish, then the ORM and the embedded
- * database close.
+ * The long-lived HTTP server: the only place that listens on a port.
+ *
+ * Start-up binds the port first (a taken port fails in one line before any database work),
+ * answers 503 until the database is open, waits for a database that is not up yet (bounded), then
+ * serves the app. SIGINT/SIGTERM drain: no new connections, requests on open ones answered with
+ * `Connection: close`, exit 0 once every connection is gone (1 if the grace period ran out), the
+ * ORM and the embedded database closed last.
  */
 async function main() {
   const config = getConfig();
   const logger = createLogger(config);
-  const database = await openDatabase(config, { migrate: config.migrateOnStart, logger });
-  logger.info({ database: database.description, migrated: config.migrateOnStart }, 'database ready');
 
-  const app = createApp({ config, logger, orm: database.orm });
-  const server: Server = app.listen(config.port, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    logger.info({ port, env: config.nodeEnv }, `listening on http://127.0.0.1:${port}`);
+  const server = createHttpServer(config);
+  const drainer = new ConnectionDrainer(server);
+  let handle: RequestListener = answerNotReady;
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => handle(request, response));
+
+  const address = await listen(server, config.host, config.port);
+  logger.info(
+    { host: address.address, port: address.port, env: config.nodeEnv },
+    `listening on ${urlOf(address)}${address.address === '0.0.0.0' || address.address === '::' ? ' (all interfaces)' : ''}`,
+  );
+
+  let database: Database | undefined;
+  onShutdownSignal(logger, async () => {
+    const drained = await drainer.drain(config.shutdownGraceMs);
+    if (!drained)
+      logger.error({ graceMs: config.shutdownGraceMs }, 'requests still in flight at the end of the grace period');
+    await database?.close();
+    logger.info('stopped');
+    return drained ? 0 : 1;
   });
-  // Long enough for a slow client, short enough that a stuck one cannot hold a shutdown open.
-  server.keepAliveTimeout = 5_000;
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
 
+  database = await openServerDatabase(config, logger);
+  const app = createApp({ config, logger, orm: database.orm });
+  handle = app.callback();
+  logger.info({ database: database.description, migrated: config.migrateOnStart }, 'ready');
+}
+
+async function openServerDatabase(config: AppConfig, logger: Logger): Promise<Database> {
+  if (config.databaseUrl) {
+    await waitForDatabase(config.databaseUrl, {
+      timeoutMs: config.dbStartupTimeoutMs,
+      attemptTimeoutMs: config.dbAcquireTimeoutMs,
+      logger,
+    });
+  }
+  try {
+    return await openDatabase(config, { migrate: config.migrateOnStart, logger });
+  } catch (error) {
+    // Reachable a moment ago, gone now: still a one-line problem, not a stack trace.
+    if (isDatabaseUnavailable(error)) {
+      throw new DatabaseStartupError(`lost the database while opening it: ${summariseDatabaseError(error)}`);
+    }
+    throw error;
+  }
+}
+
+/** Runs `stop` once on the first SIGINT/SIGTERM and exits with the code it returns. */
+function onShutdownSignal(logger: Logger, stop: () => Promise<number>): void {
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const forceExit = setTimeout(() => {
-      logger.error('in-flight requests did not finish within 10 s; exiting');
-      process.exit(1);
-    }, 10_000);
-    forceExit.unref();
-    server.close(async () => {
-      await database.close();
-      logger.info('stopped');
-      process.exit(0);
-    });
-    // Idle keep-alive sockets would hold server.close() open; busy ones finish their request.
-    server.closeIdleConnections();
+    logger.info({ signal }, 'shutting down: draining connections');
+    stop().then(
+      (code) => process.exit(code),
+      (error) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 main().catch((error) => {
-  if (error instanceof ConfigError) {
+  // Problems a person can fix from one line get one line; anything else keeps its stack.
+  if (error instanceof ConfigError || error instanceof StartupError || error instanceof DatabaseStartupError) {
     console.error(error.message);
   } else {
     console.error('failed to start:', error);

@@ -18,6 +18,15 @@ describe('loadConfig', () => {
       corsOrigins: '*',
       bodyLimit: '1mb',
       dbPoolMax: 10,
+      host: '127.0.0.1',
+      logFormat: 'auto',
+      dbAcquireTimeoutMs: 5000,
+      dbStatementTimeoutMs: 5000,
+      dbStartupTimeoutMs: 30_000,
+      shutdownGraceMs: 10_000,
+      httpHeadersTimeoutMs: 10_000,
+      httpRequestTimeoutMs: 30_000,
+      httpKeepAliveTimeoutMs: 5000,
     });
     expect(config.embeddedDataDir).to.match(/\.data\/pglite$/);
   });
@@ -35,8 +44,26 @@ describe('loadConfig', () => {
       BODY_LIMIT: '256kb',
       DB_POOL_MAX: '3',
       PGLITE_DATA_DIR: 'memory://',
+      HOST: '10.1.2.3',
+      LOG_FORMAT: 'json',
+      DB_ACQUIRE_TIMEOUT_MS: '1500',
+      DB_STATEMENT_TIMEOUT_MS: '2500',
+      DB_STARTUP_TIMEOUT_MS: '0',
+      SHUTDOWN_GRACE_MS: '4000',
+      HTTP_HEADERS_TIMEOUT_MS: '3000',
+      HTTP_REQUEST_TIMEOUT_MS: '6000',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '2000',
     });
     expect(config).to.deep.include({
+      host: '10.1.2.3',
+      logFormat: 'json',
+      dbAcquireTimeoutMs: 1500,
+      dbStatementTimeoutMs: 2500,
+      dbStartupTimeoutMs: 0,
+      shutdownGraceMs: 4000,
+      httpHeadersTimeoutMs: 3000,
+      httpRequestTimeoutMs: 6000,
+      httpKeepAliveTimeoutMs: 2000,
       nodeEnv: 'production',
       port: 8080,
       databaseUrl: 'postgres://app:secret@db.internal:5432/conduit',
@@ -60,6 +87,19 @@ describe('loadConfig', () => {
       /JWT_SECRET/,
     );
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).to.throw(ConfigError, /32 characters/);
+  });
+
+  it('listens on loopback only outside production, on every interface in production', () => {
+    expect(loadConfig({}).host).to.equal('127.0.0.1');
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'b'.repeat(32), DATABASE_URL: 'postgres://db/app' };
+    expect(loadConfig(production).host).to.equal('0.0.0.0');
+  });
+
+  it('refuses a header timeout longer than the request timeout (Node would throw at listen)', () => {
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' })).to.throw(
+      ConfigError,
+      /HTTP_HEADERS_TIMEOUT_MS/,
+    );
   });
 
   it('allows no cross-origin browser by default in production', () => {
@@ -92,6 +132,12 @@ describe('loadConfig', () => {
         MIGRATE_ON_START: 'maybe',
         BODY_LIMIT: 'huge',
         DB_POOL_MAX: '0',
+        LOG_FORMAT: 'fancy',
+        DB_ACQUIRE_TIMEOUT_MS: 'soon',
+        DB_STATEMENT_TIMEOUT_MS: '-1',
+        DB_STARTUP_TIMEOUT_MS: '1.5',
+        SHUTDOWN_GRACE_MS: 'never',
+        HTTP_KEEP_ALIVE_TIMEOUT_MS: '0',
       });
       expect.fail('loadConfig should have thrown');
     } catch (error) {
@@ -106,6 +152,12 @@ describe('loadConfig', () => {
         'MIGRATE_ON_START',
         'BODY_LIMIT',
         'DB_POOL_MAX',
+        'LOG_FORMAT',
+        'DB_ACQUIRE_TIMEOUT_MS',
+        'DB_STATEMENT_TIMEOUT_MS',
+        'DB_STARTUP_TIMEOUT_MS',
+        'SHUTDOWN_GRACE_MS',
+        'HTTP_KEEP_ALIVE_TIMEOUT_MS',
       ]) {
         expect(problems.join('\n')).to.include(key);
       }

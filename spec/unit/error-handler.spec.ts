@@ -1,4 +1,4 @@
-import { ConnectionException, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { DriverException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { expect } from 'chai';
 import { ValidationError } from 'class-validator';
 import { HttpError, BadRequestError as RcBadRequestError } from 'routing-controllers';
@@ -40,17 +40,66 @@ describe('describeError', () => {
     expect(describeError(missing)).to.deep.equal({ status: 401, messages: ['missing or invalid authorization token'] });
   });
 
-  it('answers 503 when the database cannot be reached or the pool is exhausted', () => {
-    const refused = new ConnectionException(
-      Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' }),
+  // The shapes below were captured from MikroORM 6 / knex / node-postgres against a real server:
+  // a closed port, a pool of one held by a transaction, pg_terminate_backend, statement_timeout
+  // and query_timeout. ORM calls wrap them in a DriverException that copies code and message;
+  // raw `connection.execute` calls and the pool throw them unwrapped.
+  const unavailable = 'the service is temporarily unavailable, please retry';
+  const pgError = (code: string, message: string) =>
+    Object.assign(new Error(message), { name: 'error', severity: 'FATAL', code });
+  const socketError = (code: string, message: string) =>
+    Object.assign(new Error(message), { code, errno: -111, syscall: 'connect' });
+  const knexTimeout = () =>
+    Object.assign(
+      new Error(
+        'Knex: Timeout acquiring a connection. The pool is probably full. Are you missing a .transacting(trx) call?',
+      ),
+      { name: 'KnexTimeoutError', sql: undefined, bindings: undefined },
     );
-    const exhausted = Object.assign(new Error('Knex: Timeout acquiring a connection.'), { name: 'KnexTimeoutError' });
-    for (const error of [refused, exhausted]) {
-      expect(describeError(error)).to.deep.equal({
-        status: 503,
-        messages: ['the service is temporarily unavailable, please retry'],
+  const connectionFailures: Record<string, Error> = {
+    'ECONNREFUSED (server stopped)': socketError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'),
+    'ECONNRESET (connection dropped)': socketError('ECONNRESET', 'read ECONNRESET'),
+    '57P01 admin shutdown': pgError('57P01', 'select 1 - terminating connection due to administrator command'),
+    '57P03 cannot connect now': pgError('57P03', 'the database system is starting up'),
+    '57014 statement timeout': pgError('57014', 'select pg_sleep(9) - canceling statement due to statement timeout'),
+    '53300 too many connections': pgError('53300', 'sorry, too many clients already'),
+    '08006 connection failure': pgError('08006', 'connection failure'),
+    'knex pool acquire timeout': knexTimeout(),
+    'pg: Connection terminated unexpectedly': new Error(
+      'insert into "articles" ... - Connection terminated unexpectedly',
+    ),
+    'pg: connect timeout': new Error('Connection terminated due to connection timeout'),
+    'pg: query_timeout': new Error('select "u0".* from "users" as "u0" - Query read timeout'),
+    'pg: client lost earlier': new Error('Client has encountered a connection error and is not queryable'),
+    'knex: transaction whose BEGIN hit a dead connection': new Error(
+      'Transaction query already complete, run with DEBUG=knex:tx for more info',
+    ),
+  };
+
+  for (const [label, error] of Object.entries(connectionFailures)) {
+    it(`answers 503 for ${label}, raw or wrapped in a DriverException`, () => {
+      expect(describeError(error)).to.deep.equal({ status: 503, messages: [unavailable] });
+      expect(describeError(new DriverException(error))).to.deep.equal({ status: 503, messages: [unavailable] });
+      expect(describeError(new Error('query failed', { cause: error }))).to.include({ status: 503 });
+    });
+  }
+
+  it('keeps query errors that are not about the connection at 500', () => {
+    for (const error of [
+      pgError('42P01', 'select * from "nope" - relation "nope" does not exist'),
+      pgError('23503', 'insert or update on table "comments" violates foreign key constraint'),
+      pgError('22P02', 'invalid input syntax for type integer'),
+    ]) {
+      expect(describeError(new DriverException(error))).to.deep.equal({
+        status: 500,
+        messages: ['internal server error'],
       });
     }
+  });
+
+  it("does not mistake a client's aborted upload (ECONNABORTED with status 400) for a database failure", () => {
+    const aborted = Object.assign(new Error('request aborted'), { code: 'ECONNABORTED', status: 400, expose: true });
+    expect(describeError(aborted)).to.include({ status: 400 });
   });
 
   it('hides everything unexpected behind a generic 500', () => {

@@ -21,10 +21,18 @@ describe('HealthController when the database does not answer', () => {
 
   after(() => orm.close(true));
 
-  it('answers 503 with the same shape as the 200', async () => {
-    const ctx = { status: 200, type: '' } as Context;
+  it('answers 503 with the same shape as the 200, and Retry-After', async () => {
+    const headers: Record<string, string> = {};
+    const ctx = {
+      status: 200,
+      type: '',
+      set: (name: string, value: string) => {
+        headers[name] = value;
+      },
+    } as unknown as Context;
     const report = await new HealthController(orm).health(ctx);
     expect(ctx.status).to.equal(503);
     expect(report).to.deep.equal({ status: 'unavailable', database: 'down', version });
+    expect(headers['Retry-After']).to.match(/^\d+$/);
   });
 });

@@ -11,9 +11,13 @@ import { parseEnv } from 'node:util';
 
 export type NodeEnv = 'development' | 'test' | 'production';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+/** `auto`: readable lines on a terminal outside production, JSON lines otherwise. */
+export type LogFormat = 'auto' | 'pretty' | 'json';
 
 export interface AppConfig {
   nodeEnv: NodeEnv;
+  /** Interface the HTTP server binds: 127.0.0.1 by default, 0.0.0.0 (all) in production. */
+  host: string;
   port: number;
   /** A PostgreSQL server; when absent the app starts an embedded PostgreSQL (PGlite). */
   databaseUrl: string | undefined;
@@ -21,10 +25,25 @@ export interface AppConfig {
   embeddedDataDir: string;
   /** Upper bound of the ORM connection pool (and of the embedded server's connections). */
   dbPoolMax: number;
+  /** Longest wait for a pooled connection (including opening one) before a request gets 503. */
+  dbAcquireTimeoutMs: number;
+  /** Longest a single SQL statement may run (server and client side) before a request gets 503. */
+  dbStatementTimeoutMs: number;
+  /** How long the server keeps retrying an unreachable database at start-up before giving up. */
+  dbStartupTimeoutMs: number;
+  /** After SIGTERM/SIGINT: how long in-flight requests may take before the process exits anyway. */
+  shutdownGraceMs: number;
+  /** A client must send its request headers within this time (408 and close otherwise). */
+  httpHeadersTimeoutMs: number;
+  /** A client must send its whole request (headers and body) within this time. */
+  httpRequestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this time. */
+  httpKeepAliveTimeoutMs: number;
   jwtSecret: string;
   /** Seconds or a duration such as `7d`, `12h`, `30m`. */
   jwtExpiresIn: string;
   logLevel: LogLevel;
+  logFormat: LogFormat;
   migrateOnStart: boolean;
   /** `*` or an explicit list of allowed browser origins. */
   corsOrigins: '*' | string[];
@@ -44,6 +63,7 @@ export class ConfigError extends Error {
 
 const NODE_ENVS: readonly NodeEnv[] = ['development', 'test', 'production'];
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_FORMATS: readonly LogFormat[] = ['auto', 'pretty', 'json'];
 const DURATION = /^\d+$|^\d+(\.\d+)?\s*(ms|s|m|h|d|w|y)$/;
 const BYTE_SIZE = /^\d+\s*(b|kb|mb)?$/i;
 
@@ -118,6 +138,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
   }
 
+  const logFormat = (value('LOG_FORMAT')?.toLowerCase() ?? 'auto') as LogFormat;
+  if (!LOG_FORMATS.includes(logFormat)) {
+    problems.push(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')} (got "${logFormat}")`);
+  }
+
+  // Outside production a laptop's server should not be reachable from the network; in
+  // production (a container, a VM behind a load balancer) it must be.
+  const host = value('HOST') ?? (production ? '0.0.0.0' : '127.0.0.1');
+
   const corsRaw = value('CORS_ORIGINS') ?? (production ? '' : '*');
   const corsOrigins: AppConfig['corsOrigins'] =
     corsRaw === '*'
@@ -132,16 +161,31 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems.push(`BODY_LIMIT must be a size like 1mb, 512kb or 1048576 (got "${bodyLimit}")`);
   }
 
+  const httpHeadersTimeoutMs = integer('HTTP_HEADERS_TIMEOUT_MS', 10_000, 1000, 600_000);
+  const httpRequestTimeoutMs = integer('HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000);
+  if (httpHeadersTimeoutMs > httpRequestTimeoutMs) {
+    problems.push('HTTP_HEADERS_TIMEOUT_MS must not be larger than HTTP_REQUEST_TIMEOUT_MS');
+  }
+
   const dataDir = value('PGLITE_DATA_DIR') ?? path.join('.data', 'pglite');
   const config: AppConfig = {
     nodeEnv,
+    host,
     port: integer('PORT', 3000, 0, 65535),
     databaseUrl,
     embeddedDataDir: dataDir.startsWith('memory://') ? dataDir : path.resolve(dataDir),
     dbPoolMax: integer('DB_POOL_MAX', 10, 1, 200),
+    dbAcquireTimeoutMs: integer('DB_ACQUIRE_TIMEOUT_MS', 5000, 100, 600_000),
+    dbStatementTimeoutMs: integer('DB_STATEMENT_TIMEOUT_MS', 5000, 100, 3_600_000),
+    dbStartupTimeoutMs: integer('DB_STARTUP_TIMEOUT_MS', 30_000, 0, 3_600_000),
+    shutdownGraceMs: integer('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    httpHeadersTimeoutMs,
+    httpRequestTimeoutMs,
+    httpKeepAliveTimeoutMs: integer('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5000, 100, 600_000),
     jwtSecret,
     jwtExpiresIn,
     logLevel,
+    logFormat,
     migrateOnStart: boolean('MIGRATE_ON_START', true),
     corsOrigins,
     bodyLimit,

@@ -74,15 +74,19 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
     const logger = options.logger;
     const extensions = options.migrate || options.migrator ? [(await import('@mikro-orm/migrations')).Migrator] : [];
     const base = buildOrmOptions(config);
-    orm = await MikroORM.init({
+    const ormOptions = (boundedStatements: boolean): Options => ({
       ...base,
       ...connection,
       extensions,
       migrations: { ...base.migrations, snapshot: options.snapshot ?? false },
       logger: (message) => logger?.info({ orm: true }, message),
+      ...(boundedStatements ? {} : WITHOUT_STATEMENT_TIMEOUTS),
       ...options.orm,
     });
-    if (options.migrate) await orm.getMigrator().up();
+    // Migrations (and the CLI's batch work) may legitimately run longer than a request may wait,
+    // so they get an ORM of their own without the statement timeouts.
+    if (options.migrate) await migrateWith(await MikroORM.init(ormOptions(false)));
+    orm = await MikroORM.init(ormOptions(!options.migrator));
   } catch (error) {
     await embedded?.stop();
     throw error;
@@ -101,6 +105,19 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
       return closed;
     },
   };
+}
+
+/** 0 means "no limit" to both node-postgres and PostgreSQL. */
+const WITHOUT_STATEMENT_TIMEOUTS: Partial<Options> = {
+  driverOptions: { connection: { statement_timeout: 0, query_timeout: 0 } },
+};
+
+async function migrateWith(orm: MikroORM): Promise<void> {
+  try {
+    await orm.getMigrator().up();
+  } finally {
+    await orm.close(true);
+  }
 }
 
 /** `postgres://user:secret@host/db` → `postgres://user:***@host/db`. */

@@ -1,19 +1,21 @@
 import { STATUS_CODES } from 'node:http';
-import {
-  ConnectionException,
-  NotFoundError as OrmNotFoundError,
-  UniqueConstraintViolationException,
-} from '@mikro-orm/core';
+import { NotFoundError as OrmNotFoundError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { ValidationError } from 'class-validator';
 import type { Middleware } from 'koa';
 import { HttpError } from 'routing-controllers';
+import { isDatabaseUnavailable } from '../db/database-errors';
 import type { Logger } from '../logger';
+import { DatabaseOutageLog } from './database-outage-log';
 import { ApiError } from './errors';
 
 export interface ErrorDescription {
   status: number;
   messages: string[];
 }
+
+/** Seconds a client is asked to wait before retrying a 503. */
+export const RETRY_AFTER_SECONDS = 5;
+const UNAVAILABLE_MESSAGE = 'the service is temporarily unavailable, please retry';
 
 /**
  * The outermost error boundary: every error, from a controller, a middleware, the body parser or
@@ -22,6 +24,7 @@ export interface ErrorDescription {
  * id; their details never reach the client.
  */
 export function errorHandler(logger: Logger): Middleware {
+  const outageLog = new DatabaseOutageLog(logger);
   return async function handleErrors(ctx, next) {
     try {
       await next();
@@ -43,13 +46,15 @@ export function errorHandler(logger: Logger): Middleware {
     } catch (error) {
       const { status, messages } = describeError(error);
       const requestId = String(ctx.state.requestId ?? '');
-      if (status >= 500) {
+      if (status === 503 && isDatabaseUnavailable(error)) {
+        outageLog.failure(error, requestId);
+      } else if (status >= 500) {
         logger.error({ err: error, requestId, method: ctx.method, path: ctx.path }, 'unhandled error');
       }
       ctx.status = status;
       ctx.body = errorBody(status === 500 ? [`internal server error (request id ${requestId})`] : messages);
       if (status === 401) ctx.set('WWW-Authenticate', 'Token');
-      if (status === 503) ctx.set('Retry-After', '5');
+      if (status === 503) ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
     }
   };
 }
@@ -68,10 +73,8 @@ export function describeError(error: unknown): ErrorDescription {
     return { status: 422, messages: [field ? `${field} has already been taken` : 'already exists'] };
   }
   if (error instanceof OrmNotFoundError) return { status: 404, messages: ['not found'] };
-  // The database is down or the pool is exhausted: a temporary condition, worth a retry.
-  if (error instanceof ConnectionException || (error as Error)?.name === 'KnexTimeoutError') {
-    return { status: 503, messages: ['the service is temporarily unavailable, please retry'] };
-  }
+  // The database is down, restarting, frozen or the pool is exhausted: temporary, worth a retry.
+  if (isDatabaseUnavailable(error)) return { status: 503, messages: [UNAVAILABLE_MESSAGE] };
 
   if (error instanceof HttpError) return describeRoutingControllersError(error);
 

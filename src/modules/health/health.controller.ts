@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { Controller, Ctx, Get } from 'routing-controllers';
 import { Service } from 'typedi';
 import { version } from '../../../package.json';
+import { RETRY_AFTER_SECONDS } from '../../http/error-handler';
 
 const DATABASE_TIMEOUT_MS = 2000;
 
@@ -24,11 +25,15 @@ export class HealthController {
     return 'Hello World!';
   }
 
-  /** 200 when the database answers `select 1` within 2 s, 503 with the same shape otherwise. */
+  /**
+   * 200 when the database answers `select 1` within 2 s, 503 with the same shape otherwise, and
+   * with Retry-After so a probe or client knows when to ask again.
+   */
   @Get('/health')
   async health(@Ctx() ctx: Context): Promise<HealthReport> {
     const databaseUp = await this.pingDatabase();
     ctx.status = databaseUp ? 200 : 503;
+    if (!databaseUp) ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
     ctx.type = 'application/json';
     return { status: databaseUp ? 'ok' : 'unavailable', database: databaseUp ? 'up' : 'down', version };
   }
