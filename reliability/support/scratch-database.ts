@@ -1,10 +1,17 @@
 import { Client } from 'pg';
+import {
+  dropAbandonedDatabases,
+  dropOwnedDatabase,
+  recreateOwnedDatabase,
+  withDatabaseName,
+} from '../../src/db/server-databases';
 
 /** The machine's PostgreSQL server the suite runs against; only its scratch database is changed. */
 export const POSTGRES_URL = process.env.RELIABILITY_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-// The mark on databases this suite created: it drops a database only when it carries it.
-const MARK = 'koa-conduit reliability scratch database';
+// The purpose in the ownership mark of the databases this suite creates (src/db/server-databases):
+// it drops a database only when it carries that mark and its own PID.
+const PURPOSE = 'reliability';
 
 export interface ScratchDatabase {
   name: string;
@@ -22,11 +29,9 @@ export interface ScratchDatabase {
 
 export async function createScratchDatabase(): Promise<ScratchDatabase> {
   const name = `conduit_reliability_${process.pid}`;
-  await withClient(POSTGRES_URL, async (client) => {
-    await dropIfMarked(client, name);
-    await client.query(`create database ${name}`);
-    await client.query(`comment on database ${name} is '${MARK}'`);
-  });
+  // Scratch databases of earlier runs that were killed before their teardown.
+  await dropAbandonedDatabases(POSTGRES_URL, PURPOSE);
+  await recreateOwnedDatabase(withDatabaseName(POSTGRES_URL, name), PURPOSE);
   const server = new URL(POSTGRES_URL);
   const urlVia = (host: string, port: number) => {
     const url = new URL(POSTGRES_URL);
@@ -51,18 +56,10 @@ export async function createScratchDatabase(): Promise<ScratchDatabase> {
         );
         return result.rowCount ?? 0;
       }),
-    drop: () => withClient(POSTGRES_URL, (client) => dropIfMarked(client, name)),
+    drop: async () => {
+      await dropOwnedDatabase(url);
+    },
   };
-}
-
-async function dropIfMarked(client: Client, name: string): Promise<void> {
-  const found = await client.query('select shobj_description(oid, $2) as mark from pg_database where datname = $1', [
-    name,
-    'pg_database',
-  ]);
-  if (found.rowCount === 0) return;
-  if (found.rows[0].mark !== MARK) throw new Error(`refusing to drop ${name}: it was not created by this suite`);
-  await client.query(`drop database ${name} with (force)`);
 }
 
 async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
