@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { createApp } from './app';
 import { type AppConfig, ConfigError, getConfig } from './config/config';
+import { DataFolderLockedError } from './db/data-folder-lock';
 import { type Database, openDatabase } from './db/database';
 import { isDatabaseUnavailable, summariseDatabaseError } from './db/database-errors';
 import { DatabaseStartupError, waitForDatabase } from './db/wait-for-database';
@@ -90,7 +91,12 @@ function onShutdownSignal(logger: Logger, stop: () => Promise<number>): void {
 
 main().catch((error) => {
   // Problems a person can fix from one line get one line; anything else keeps its stack.
-  if (error instanceof ConfigError || error instanceof StartupError || error instanceof DatabaseStartupError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof StartupError ||
+    error instanceof DatabaseStartupError ||
+    error instanceof DataFolderLockedError
+  ) {
     console.error(error.message);
   } else {
     console.error('failed to start:', error);

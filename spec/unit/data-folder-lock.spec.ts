@@ -120,7 +120,7 @@ describe('the embedded data folder lock', () => {
     expect(fs.existsSync(lockFileOf(folder))).to.equal(false);
   });
 
-  it('a CLI command run while the server runs fails at once with one line', async function () {
+  it('a CLI command or a second server run while the server runs fails at once with one line', async function () {
     this.timeout(60_000);
     const env = {
       NODE_ENV: 'development',
@@ -147,5 +147,12 @@ describe('the embedded data folder lock', () => {
     expect(lines[0]).to.include(`${folder} is in use by process ${server.pid}`);
     // "At once": it does not wait for the server, it does not open the files.
     expect(Date.now() - started).to.be.below(15_000);
+
+    const second = await output(spawnTs(['src/server.ts'], env));
+    expect(second.code).to.equal(1);
+    expect(second.stderr.trim().split('\n'), second.stderr).to.deep.equal([
+      `the embedded database folder ${folder} is in use by process ${server.pid} (server.ts); stop that process, ` +
+        'or use another folder (PGLITE_DATA_DIR) or a PostgreSQL server (DATABASE_URL)',
+    ]);
   });
 });
