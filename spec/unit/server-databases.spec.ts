@@ -39,6 +39,20 @@ describe('database URL helpers', () => {
   });
 });
 
+/** `npm test` (one small spec file) as its own process, with these variables. */
+function runNpmTest(env: Record<string, string>) {
+  return spawnSync(
+    process.execPath,
+    [path.resolve('node_modules/mocha/bin/mocha.js'), '--spec', 'spec/api/hello.spec.ts'],
+    {
+      cwd: path.resolve(__dirname, '../..'),
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+      timeout: 50_000,
+    },
+  );
+}
+
 /**
  * The tools that recreate databases (the spec setup, conformance, bench) drop only what they
  * created. These need a PostgreSQL server: they run in the server pass of the suite.
@@ -112,16 +126,7 @@ describe('databases the tools own, on a PostgreSQL server', () => {
   it('npm test refuses, in one line, a TEST_DATABASE_NAME it did not create; the data survives', async function () {
     this.timeout(60_000);
     await createForeignDatabaseWithARow();
-    const run = spawnSync(
-      process.execPath,
-      [path.resolve('node_modules/mocha/bin/mocha.js'), '--spec', 'spec/api/hello.spec.ts'],
-      {
-        cwd: path.resolve(__dirname, '../..'),
-        encoding: 'utf8',
-        env: { ...process.env, DATABASE_URL: serverUrl, TEST_DATABASE_NAME: scratch },
-        timeout: 50_000,
-      },
-    );
+    const run = runNpmTest({ DATABASE_URL: serverUrl as string, TEST_DATABASE_NAME: scratch });
     expect(run.status).to.equal(1);
     expect(run.stderr.trim().split('\n')).to.have.length(1);
     expect(run.stderr).to.match(/^npm test: refusing to drop database "conduit_owned_spec_\d+"/);
@@ -131,16 +136,7 @@ describe('databases the tools own, on a PostgreSQL server', () => {
   it('npm test refuses a TEST_DATABASE_NAME that is the database DATABASE_URL names', async function () {
     this.timeout(60_000);
     await createForeignDatabaseWithARow();
-    const run = spawnSync(
-      process.execPath,
-      [path.resolve('node_modules/mocha/bin/mocha.js'), '--spec', 'spec/api/hello.spec.ts'],
-      {
-        cwd: path.resolve(__dirname, '../..'),
-        encoding: 'utf8',
-        env: { ...process.env, DATABASE_URL: scratchUrl, TEST_DATABASE_NAME: scratch },
-        timeout: 50_000,
-      },
-    );
+    const run = runNpmTest({ DATABASE_URL: scratchUrl as string, TEST_DATABASE_NAME: scratch });
     expect(run.status).to.equal(1);
     expect(run.stderr).to.match(/TEST_DATABASE_NAME "conduit_owned_spec_\d+" is the database DATABASE_URL names/);
     expect(await preciousRows()).to.equal(1);
