@@ -3,7 +3,6 @@ import path from 'node:path';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { type AppConfig, getConfig } from './src/config/config';
 import { entities } from './src/db/entities';
-import { closeConnectionsThatStopAnswering } from './src/db/unanswered-connections';
 
 // Under ts-node this file is .ts and the migrations are read as .ts; in the build both are .js
 // in dist/, next to each other, so the same relative folder works for both.
@@ -25,7 +24,6 @@ export function buildOrmOptions(config: AppConfig = getConfig()): Options {
       max: config.dbPoolMax,
       acquireTimeoutMillis: config.dbAcquireTimeoutMs,
       createTimeoutMillis: config.dbAcquireTimeoutMs,
-      afterCreate: closeConnectionsThatStopAnswering,
     },
     driverOptions: { connection: connectionTimeouts(config) },
     preferTs: runningTypeScript,
@@ -57,17 +55,21 @@ export function buildOrmOptions(config: AppConfig = getConfig()): Options {
 
 /**
  * node-postgres settings merged into every connection. `statement_timeout` makes the server cancel
- * a slow statement cleanly; `query_timeout` is the client-side backstop for when no answer can
- * come at all (a frozen server or network), a little later so the server's cancel wins when it
- * can. `connectionTimeoutMillis` bounds opening a connection to a server that accepts TCP but
- * never answers.
+ * a slow statement cleanly. `connectionTimeoutMillis` bounds opening a connection to a server that
+ * accepts TCP but never answers. The backstop for a server that cannot answer at all is
+ * watchUnansweredQueries (src/db/unanswered-queries.ts), 0.5 s after the statement timeout so the
+ * server's own cancel wins when it can.
  */
 export function connectionTimeouts(config: Pick<AppConfig, 'dbStatementTimeoutMs' | 'dbAcquireTimeoutMs'>) {
   return {
     statement_timeout: config.dbStatementTimeoutMs,
-    query_timeout: config.dbStatementTimeoutMs + 500,
     connectionTimeoutMillis: config.dbAcquireTimeoutMs,
   };
+}
+
+/** How long a query may go unanswered before its connection is closed (see watchUnansweredQueries). */
+export function unansweredQueryTimeoutMs(config: Pick<AppConfig, 'dbStatementTimeoutMs'>): number {
+  return config.dbStatementTimeoutMs + 500;
 }
 
 /**

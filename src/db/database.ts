@@ -1,8 +1,9 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
-import { buildOrmOptions } from '../../mikro-orm.config';
+import { buildOrmOptions, unansweredQueryTimeoutMs } from '../../mikro-orm.config';
 import type { AppConfig } from '../config/config';
 import type { Logger } from '../logger';
 import type { EmbeddedPostgres } from './embedded-postgres';
+import { watchUnansweredQueries } from './unanswered-queries';
 
 /** An initialised ORM plus whatever it runs on, closed together. */
 export interface Database {
@@ -70,6 +71,8 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
   }
 
   let orm: MikroORM;
+  // The CLI's connection (the migrator) may run long batch statements: no backstop there.
+  let stopWatching = () => {};
   try {
     const logger = options.logger;
     const extensions = options.migrate || options.migrator ? [(await import('@mikro-orm/migrations')).Migrator] : [];
@@ -87,6 +90,7 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
     // so they get an ORM of their own without the statement timeouts.
     if (options.migrate) await migrateWith(await MikroORM.init(ormOptions(false)));
     orm = await MikroORM.init(ormOptions(!options.migrator));
+    if (!options.migrator) stopWatching = watchUnansweredQueries(orm, unansweredQueryTimeoutMs(config));
   } catch (error) {
     await embedded?.stop();
     throw error;
@@ -99,6 +103,7 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
     url,
     close() {
       closed ??= (async () => {
+        stopWatching();
         await orm.close(true);
         await embedded?.stop();
       })();
@@ -109,7 +114,7 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
 
 /** 0 means "no limit" to both node-postgres and PostgreSQL. */
 const WITHOUT_STATEMENT_TIMEOUTS: Partial<Options> = {
-  driverOptions: { connection: { statement_timeout: 0, query_timeout: 0 } },
+  driverOptions: { connection: { statement_timeout: 0 } },
 };
 
 async function migrateWith(orm: MikroORM): Promise<void> {
