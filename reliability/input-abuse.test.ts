@@ -123,8 +123,9 @@ describe('input scenarios', () => {
     };
     recordFigures('abuse: GET /api/tags quiet, then with two clients posting hostile login bodies', figures);
     expect(figures.hostileStatuses).to.deep.equal([422]);
-    // Generous for a noisy 2-core machine; before the fix nothing was answered for seconds.
-    expect(figures.underAttackP99Ms).to.be.below(500);
+    // Generous for a noisy 2-core machine (230 ms seen while other suites ran); before the fix
+    // nothing was answered for seconds.
+    expect(figures.underAttackP99Ms).to.be.below(1000);
     expect(figures.underAttackRequests).to.be.greaterThan(50);
     expect(unhandledErrors(server)).to.deep.equal([]);
   });
