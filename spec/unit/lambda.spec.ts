@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { expect } from 'chai';
-import type Koa from 'koa';
+import Koa from 'koa';
 import {
   createLambdaHandler,
   isBinaryResponse,
@@ -94,7 +94,7 @@ describe('Lambda handler', () => {
       expect(JSON.parse(result.body)).to.have.property('tags');
     });
 
-    it('passes cookies and headers, and answers errors exactly as the server does, with the API Gateway request id', async () => {
+    it('passes headers, and answers errors exactly as the server does, with the API Gateway request id', async () => {
       const result = await invoke(
         httpApiEvent('GET', '/api/user', { cookies: ['a=1', 'b=2'], headers: { authorization: 'Token a.b.c' } }),
       );
@@ -102,6 +102,21 @@ describe('Lambda handler', () => {
       expect(JSON.parse(result.body)).to.deep.equal({ errors: { body: ['missing or invalid authorization token'] } });
       expect(result.headers['x-request-id']).to.equal('apigw-request-id-1');
       expect(result.headers['content-type']).to.match(/^application\/json/);
+    });
+
+    it('hands the event cookies to the app as one Cookie header, and its Set-Cookie back as cookies', async () => {
+      const echo = new Koa();
+      echo.use((ctx) => {
+        ctx.cookies.set('session', 'abc', { signed: false });
+        ctx.body = { cookie: ctx.get('cookie') };
+      });
+      const result = (await createLambdaHandler(async () => echo)(
+        httpApiEvent('GET', '/', { cookies: ['a=1', 'b=2'] }),
+        {},
+      )) as Result & { cookies?: string[] };
+      expect(JSON.parse(result.body)).to.deep.equal({ cookie: 'a=1; b=2' });
+      // Secure: API Gateway requests arrive over HTTPS.
+      expect(result.cookies).to.deep.equal(['session=abc; path=/; secure; httponly']);
     });
 
     it('gives each request its own id under serverless-offline, whose events all carry one constant id', async () => {

@@ -229,8 +229,11 @@ async function seedComments(
     const size = Math.min(batchSize, count - done);
     for (let i = 0; i < size; i += 1) {
       const article = faker.helpers.arrayElement(articles);
-      // A comment never predates its article.
-      const createdAt = faker.date.between({ from: article.createdAt, to: now });
+      // A comment never predates its article (whose clock may run ahead of ours).
+      const createdAt = faker.date.between({
+        from: article.createdAt,
+        to: article.createdAt > now ? article.createdAt : now,
+      });
       factory.makeOne({
         article: em.getReference(Article, article.id),
         author: em.getReference(User, faker.helpers.arrayElement(authorIds)),
