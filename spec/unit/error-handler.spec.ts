@@ -2,8 +2,9 @@ import { DriverException, UniqueConstraintViolationException } from '@mikro-orm/
 import { expect } from 'chai';
 import { ValidationError } from 'class-validator';
 import { HttpError, BadRequestError as RcBadRequestError } from 'routing-controllers';
-import { describeError, fieldOfUniqueConstraint, flattenValidationErrors } from '../../src/http/error-handler';
+import { describeError, fieldOfUniqueConstraint } from '../../src/http/error-handler';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../src/http/errors';
+import { flattenValidationErrors } from '../../src/validation/flatten-errors';
 
 describe('describeError', () => {
   it('keeps the status and messages of our own errors', () => {

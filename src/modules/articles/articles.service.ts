@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Service } from 'typedi';
-import { ForbiddenError, NotFoundError } from '../../http/errors';
+import { Forbidden, NotFound } from '../../domain/errors';
 import { ownProfileRow } from '../profiles/dto/profile.response';
 import type { User } from '../users/user.entity';
 import { usernameKey } from '../users/username-key';
@@ -8,10 +8,11 @@ import { Article } from './article.entity';
 import { type ArticleFilter, ArticleRepository } from './article.repository';
 import { unlessArticleGone } from './article-gone';
 import { type ArticleView, type MultipleArticlesResponse, toArticleView } from './dto/article.response';
-import { DEFAULT_LIMIT, MAX_LIMIT, normalizeTags } from './dto/article-fields';
+import { DEFAULT_LIMIT, MAX_LIMIT } from './dto/article-fields';
 import type { NewArticle, UpdateArticle } from './dto/article-request.dto';
 import type { ListArticlesQuery, PageQuery } from './dto/list-articles.query';
 import { uniqueSlug } from './slug';
+import { normalizeTags } from './tag-list';
 
 @Service()
 export class ArticlesService {
@@ -112,15 +113,15 @@ export class ArticlesService {
 
   private async view(filter: ArticleFilter, viewer: User | undefined): Promise<ArticleView> {
     const row = await this.articles.findOneView(filter, viewer?.id);
-    if (!row) throw new NotFoundError('article not found');
+    if (!row) throw new NotFound('article not found');
     return toArticleView(row);
   }
 
   /** The article, if it exists (404) and the user wrote it (403). */
   private async findOwned(user: User, slug: string): Promise<Article> {
     const article = await this.articles.findOne({ slug });
-    if (!article) throw new NotFoundError('article not found');
-    if (article.author.id !== user.id) throw new ForbiddenError('only the author may change this article');
+    if (!article) throw new NotFound('article not found');
+    if (article.author.id !== user.id) throw new Forbidden('only the author may change this article');
     return article;
   }
 }

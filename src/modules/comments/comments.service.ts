@@ -1,15 +1,13 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Service } from 'typedi';
-import { ForbiddenError, NotFoundError } from '../../http/errors';
+import { PG_INTEGER_MAX } from '../../db/pg-limits';
+import { Forbidden, NotFound } from '../../domain/errors';
 import { Article } from '../articles/article.entity';
 import { unlessArticleGone } from '../articles/article-gone';
 import { ownProfileRow } from '../profiles/dto/profile.response';
 import type { User } from '../users/user.entity';
 import { Comment } from './comment.entity';
 import { type CommentRow, type CommentView, type NewComment, toCommentView } from './dto/comment.dto';
-
-// Ids are PostgreSQL integers: anything larger cannot exist, and would fail in SQL.
-const MAX_ID = 2_147_483_647;
 
 @Service()
 export class CommentsService {
@@ -47,18 +45,18 @@ export class CommentsService {
   /** 404 unless the comment exists on this article; 403 unless the user wrote it. */
   async delete(user: User, slug: string, id: number): Promise<void> {
     const comment =
-      Number.isSafeInteger(id) && id >= 1 && id <= MAX_ID
+      Number.isSafeInteger(id) && id >= 1 && id <= PG_INTEGER_MAX
         ? await this.em.findOne(Comment, { id, article: { slug } })
         : null;
-    if (!comment) throw new NotFoundError('comment not found');
-    if (comment.author.id !== user.id) throw new ForbiddenError('only the author may delete this comment');
+    if (!comment) throw new NotFound('comment not found');
+    if (comment.author.id !== user.id) throw new Forbidden('only the author may delete this comment');
     await this.em.remove(comment).flush();
   }
 
   /** A reference to the article (only its id is read), or 404. */
   private async findArticle(slug: string): Promise<Article> {
     const article = await this.em.findOne(Article, { slug }, { fields: ['id'] });
-    if (!article) throw new NotFoundError('article not found');
+    if (!article) throw new NotFound('article not found');
     return this.em.getReference(Article, article.id);
   }
 }

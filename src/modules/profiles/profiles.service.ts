@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Service } from 'typedi';
-import { NotFoundError, UnprocessableError } from '../../http/errors';
+import { Invalid, NotFound } from '../../domain/errors';
 import type { User } from '../users/user.entity';
 import { usernameKey } from '../users/username-key';
 import { type Profile, type ProfileRow, toProfile } from './dto/profile.response';
@@ -21,7 +21,7 @@ export class ProfilesService {
   /** Idempotent: following someone already followed changes nothing. */
   async follow(viewer: User, username: string): Promise<Profile> {
     const target = await this.find(username, viewer);
-    if (target.id === viewer.id) throw new UnprocessableError('you cannot follow yourself');
+    if (target.id === viewer.id) throw new Invalid('you cannot follow yourself');
     await this.em.execute('insert into follows (follower_id, followee_id) values (?, ?) on conflict do nothing', [
       viewer.id,
       target.id,
@@ -44,7 +44,7 @@ export class ProfilesService {
         where u.username_key = ?`,
       [viewer?.id ?? null, usernameKey(username)],
     );
-    if (!row) throw new NotFoundError('profile not found');
+    if (!row) throw new NotFound('profile not found');
     return row;
   }
 }
