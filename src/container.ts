@@ -5,6 +5,12 @@ import { APP_CONFIG, LOGGER } from './config/tokens';
 import type { Logger } from './logger';
 import { Article } from './modules/articles/article.entity';
 import { ArticleRepository } from './modules/articles/article.repository';
+import { Comment } from './modules/comments/comment.entity';
+import { CommentRepository } from './modules/comments/comment.repository';
+import { Follow } from './modules/profiles/follow.entity';
+import { ProfileRepository } from './modules/profiles/profile.repository';
+import { Tag } from './modules/tags/tag.entity';
+import { TagRepository } from './modules/tags/tag.repository';
 import { User } from './modules/users/user.entity';
 import { UserRepository } from './modules/users/user.repository';
 
@@ -23,4 +29,7 @@ export function registerDependencies(deps: { config: AppConfig; logger: Logger; 
   Container.set(EntityManager, orm.em);
   Container.set(UserRepository, orm.em.getRepository(User));
   Container.set(ArticleRepository, orm.em.getRepository(Article));
+  Container.set(ProfileRepository, orm.em.getRepository(Follow));
+  Container.set(CommentRepository, orm.em.getRepository(Comment));
+  Container.set(TagRepository, orm.em.getRepository(Tag));
 }

@@ -1,9 +1,9 @@
 import { UserFactory } from '../../src/db/factories/user.factory';
 import { Article } from '../../src/modules/articles/article.entity';
-import { normalizeTags } from '../../src/modules/articles/dto/article-fields';
 import { uniqueSlug } from '../../src/modules/articles/slug';
-import { hashPassword } from '../../src/modules/auth/password';
+import { normalizeTags } from '../../src/modules/articles/tag-list';
 import { TokenService } from '../../src/modules/auth/token.service';
+import { hashPassword } from '../../src/modules/users/password';
 import { User } from '../../src/modules/users/user.entity';
 import { em, testEnvironment } from './test-env';
 

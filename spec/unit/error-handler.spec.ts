@@ -2,17 +2,25 @@ import { DriverException, UniqueConstraintViolationException } from '@mikro-orm/
 import { expect } from 'chai';
 import { ValidationError } from 'class-validator';
 import { HttpError, BadRequestError as RcBadRequestError } from 'routing-controllers';
-import { describeError, fieldOfUniqueConstraint, flattenValidationErrors } from '../../src/http/error-handler';
-import { ForbiddenError, NotFoundError, UnprocessableError } from '../../src/http/errors';
+import { AlreadyTaken, Forbidden, Invalid, NotFound, Unauthenticated } from '../../src/domain/errors';
+import { describeError, fieldOfUniqueConstraint } from '../../src/http/error-handler';
+import { UnprocessableError } from '../../src/http/errors';
+import { flattenValidationErrors } from '../../src/validation/flatten-errors';
 
 describe('describeError', () => {
   it('keeps the status and messages of our own errors', () => {
-    expect(describeError(new NotFoundError('article not found'))).to.deep.equal({
+    expect(describeError(new UnprocessableError(['a', 'b']))).to.deep.equal({ status: 422, messages: ['a', 'b'] });
+  });
+
+  it('maps each domain error to its status, keeping its messages', () => {
+    expect(describeError(new NotFound('article not found'))).to.deep.equal({
       status: 404,
       messages: ['article not found'],
     });
-    expect(describeError(new ForbiddenError())).to.include({ status: 403 });
-    expect(describeError(new UnprocessableError(['a', 'b']))).to.deep.equal({ status: 422, messages: ['a', 'b'] });
+    expect(describeError(new Forbidden('no'))).to.deep.equal({ status: 403, messages: ['no'] });
+    expect(describeError(new Unauthenticated('who?'))).to.deep.equal({ status: 401, messages: ['who?'] });
+    expect(describeError(new AlreadyTaken(['a', 'b']))).to.deep.equal({ status: 422, messages: ['a', 'b'] });
+    expect(describeError(new Invalid('bad'))).to.deep.equal({ status: 422, messages: ['bad'] });
   });
 
   it('turns a unique violation into 422 naming the field, without SQL', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { hashPassword, verifyAgainstDecoy, verifyPassword } from '../../src/modules/auth/password';
+import { hashPassword, verifyAgainstDecoy, verifyPassword } from '../../src/modules/users/password';
 
 describe('password hashing', () => {
   it('hashes with argon2id and a random salt', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { UnauthorizedError, UnprocessableError } from '../../src/http/errors';
+import { AlreadyTaken, Unauthenticated } from '../../src/domain/errors';
 import { User } from '../../src/modules/users/user.entity';
 import { UserRepository } from '../../src/modules/users/user.repository';
 import { UsersService } from '../../src/modules/users/users.service';
@@ -34,8 +34,8 @@ describe('UsersService', () => {
         });
         expect.fail('register should have refused');
       } catch (error) {
-        expect(error).to.be.instanceOf(UnprocessableError);
-        expect((error as UnprocessableError).messages).to.deep.equal([
+        expect(error).to.be.instanceOf(AlreadyTaken);
+        expect((error as AlreadyTaken).messages).to.deep.equal([
           'email has already been taken',
           'username has already been taken',
         ]);
@@ -62,7 +62,7 @@ describe('UsersService', () => {
         const error = await service()
           .service.authenticate(credentials)
           .catch((e: unknown) => e);
-        expect(error).to.be.instanceOf(UnauthorizedError);
+        expect(error).to.be.instanceOf(Unauthenticated);
       }
     });
   });

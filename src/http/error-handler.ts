@@ -4,7 +4,9 @@ import type { ValidationError } from 'class-validator';
 import type { Middleware } from 'koa';
 import { HttpError } from 'routing-controllers';
 import { isDatabaseUnavailable } from '../db/database-errors';
+import { AlreadyTaken, DomainError, Forbidden, Invalid, NotFound, Unauthenticated } from '../domain/errors';
 import type { Logger } from '../logger';
+import { flattenValidationErrors } from '../validation/flatten-errors';
 import { DatabaseOutageLog } from './database-outage-log';
 import { ApiError } from './errors';
 
@@ -65,6 +67,7 @@ export function errorBody(messages: string[]) {
 
 /** Maps any thrown value to the status and client-safe messages it deserves. */
 export function describeError(error: unknown): ErrorDescription {
+  if (error instanceof DomainError) return { status: statusOfDomainError(error), messages: error.messages };
   if (error instanceof ApiError) return { status: error.httpCode, messages: error.messages };
 
   if (error instanceof UniqueConstraintViolationException) {
@@ -85,6 +88,16 @@ export function describeError(error: unknown): ErrorDescription {
   }
 
   return { status: 500, messages: ['internal server error'] };
+}
+
+/** The status each domain failure is answered with; the messages are the domain's own. */
+function statusOfDomainError(error: DomainError): number {
+  if (error instanceof NotFound) return 404;
+  if (error instanceof Forbidden) return 403;
+  if (error instanceof Unauthenticated) return 401;
+  // A taken email or username is a field that fails validation, as the unique-index race is below.
+  if (error instanceof AlreadyTaken || error instanceof Invalid) return 422;
+  return 500;
 }
 
 function describeRoutingControllersError(error: HttpError): ErrorDescription {
@@ -112,16 +125,6 @@ function describeRoutingControllersError(error: HttpError): ErrorDescription {
       return { status, messages: [(STATUS_CODES[status] ?? 'error').toLowerCase()] };
     }
   }
-}
-
-/** class-validator's tree → `["email must be an email", ...]`, nested DTOs included. */
-export function flattenValidationErrors(errors: ValidationError[]): string[] {
-  const messages: string[] = [];
-  for (const error of errors) {
-    if (error.constraints) messages.push(...Object.values(error.constraints));
-    if (error.children?.length) messages.push(...flattenValidationErrors(error.children));
-  }
-  return [...new Set(messages)];
 }
 
 /** `users_email_lower_unique` → `email`; `users_username_key_unique` → `username`. */

@@ -1,8 +1,9 @@
 import { HttpError } from 'routing-controllers';
 
 /**
- * The errors services throw. Each carries its HTTP status and the messages a client may see;
- * `errorHandler` turns them into the RealWorld body `{"errors": {"body": [...]}}`.
+ * The errors the HTTP layer itself throws (body parsing, URL checks, authentication); services
+ * throw domain errors (src/domain/errors.ts) instead. Each carries its HTTP status and the
+ * messages a client may see; `errorHandler` turns them into `{"errors": {"body": [...]}}`.
  */
 export class ApiError extends HttpError {
   constructor(
@@ -28,19 +29,7 @@ export class UnauthorizedError extends ApiError {
   }
 }
 
-export class ForbiddenError extends ApiError {
-  constructor(message = 'you are not allowed to do this') {
-    super(403, [message]);
-  }
-}
-
-export class NotFoundError extends ApiError {
-  constructor(message = 'not found') {
-    super(404, [message]);
-  }
-}
-
-/** Input that parsed but breaks a rule: a taken email, a field that fails validation. */
+/** Input that parsed but breaks a rule: a field that fails validation. */
 export class UnprocessableError extends ApiError {
   constructor(messages: string | string[]) {
     super(422, Array.isArray(messages) ? messages : [messages]);

@@ -1,10 +1,11 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Command } from 'commander';
-import { describeError, flattenValidationErrors } from '../../http/error-handler';
+import { describeError } from '../../http/error-handler';
 import { NewUser } from '../../modules/users/dto/register-user.dto';
 import { User } from '../../modules/users/user.entity';
 import { UsersService } from '../../modules/users/users.service';
+import { flattenValidationErrors } from '../../validation/flatten-errors';
 import { withDatabase } from '../with-database';
 import { CliError } from './migrations';
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { hashPassword } from '../../modules/auth/password';
+import { hashPassword } from '../../modules/users/password';
 import { User } from '../../modules/users/user.entity';
 import { UserFactory } from '../factories/user.factory';
 

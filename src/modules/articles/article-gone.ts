@@ -1,5 +1,5 @@
 import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
-import { NotFoundError } from '../../http/errors';
+import { NotFound } from '../../domain/errors';
 
 // The foreign keys from rows that belong to an article (see the conduit_domain migration).
 const ARTICLE_FOREIGN_KEYS = new Set(['comments_article_id_foreign', 'favorites_article_id_foreign']);
@@ -17,7 +17,7 @@ export async function unlessArticleGone<T>(write: () => Promise<T>): Promise<T> 
   } catch (error) {
     const constraint = (error as { constraint?: string }).constraint;
     if (error instanceof ForeignKeyConstraintViolationException && constraint && ARTICLE_FOREIGN_KEYS.has(constraint)) {
-      throw new NotFoundError('article not found');
+      throw new NotFound('article not found');
     }
     throw error;
   }

@@ -1,17 +1,17 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Service } from 'typedi';
-import { ForbiddenError, NotFoundError } from '../../http/errors';
-import { ownProfileRow } from '../profiles/dto/profile.response';
+import { Forbidden, NotFound } from '../../domain/errors';
 import type { User } from '../users/user.entity';
 import { usernameKey } from '../users/username-key';
 import { Article } from './article.entity';
-import { type ArticleFilter, ArticleRepository } from './article.repository';
+import { type ArticleFilter, ArticleRepository, newArticleView } from './article.repository';
 import { unlessArticleGone } from './article-gone';
-import { type ArticleView, type MultipleArticlesResponse, toArticleView } from './dto/article.response';
-import { DEFAULT_LIMIT, MAX_LIMIT, normalizeTags } from './dto/article-fields';
+import type { ArticleView, MultipleArticlesResponse } from './dto/article.response';
+import { DEFAULT_LIMIT, MAX_LIMIT } from './dto/article-fields';
 import type { NewArticle, UpdateArticle } from './dto/article-request.dto';
 import type { ListArticlesQuery, PageQuery } from './dto/list-articles.query';
 import { uniqueSlug } from './slug';
+import { normalizeTags } from './tag-list';
 
 @Service()
 export class ArticlesService {
@@ -47,20 +47,8 @@ export class ArticlesService {
       author,
     });
     await this.em.flush();
-    // A new article has no favorites, and nobody follows themselves: no need to read it back.
-    return toArticleView({
-      id: article.id,
-      slug: article.slug,
-      title: article.title,
-      description: article.description,
-      body: article.body,
-      tag_list: article.tagList,
-      created_at: article.createdAt,
-      updated_at: article.updatedAt,
-      favorites_count: 0,
-      favorited: false,
-      ...ownProfileRow(author),
-    });
+    // Nothing else can be known about an article this new: mapped from the entity, not read back.
+    return newArticleView(article);
   }
 
   async update(user: User, slug: string, changes: UpdateArticle): Promise<ArticleView> {
@@ -82,45 +70,35 @@ export class ArticlesService {
     await this.em.remove(article).flush();
   }
 
-  /** Idempotent; the count is computed from the favorites rows, so it stays exact under races. */
+  /** Idempotent; 404 if the article is gone, even if it went while favoriting. */
   async favorite(user: User, slug: string): Promise<ArticleView> {
-    await unlessArticleGone(() =>
-      this.em.execute(
-        `insert into favorites (user_id, article_id)
-         select ?, a.id from articles a where a.slug = ?
-         on conflict do nothing`,
-        [user.id, slug],
-      ),
-    );
+    await unlessArticleGone(() => this.articles.addFavorite(user.id, slug));
     return this.view({ slug }, user);
   }
 
   async unfavorite(user: User, slug: string): Promise<ArticleView> {
-    await this.em.execute(
-      'delete from favorites f using articles a where f.article_id = a.id and a.slug = ? and f.user_id = ?',
-      [slug, user.id],
-    );
+    await this.articles.removeFavorite(user.id, slug);
     return this.view({ slug }, user);
   }
 
   private async page(filter: ArticleFilter, query: PageQuery, viewer: User | undefined) {
     const limit = Math.min(query.limit ?? DEFAULT_LIMIT, MAX_LIMIT);
     const offset = query.offset ?? 0;
-    const { rows, total } = await this.articles.findPage(filter, { limit, offset }, viewer?.id);
-    return { articles: rows.map(toArticleView), articlesCount: total };
+    const { articles, total } = await this.articles.findPage(filter, { limit, offset }, viewer?.id);
+    return { articles, articlesCount: total };
   }
 
   private async view(filter: ArticleFilter, viewer: User | undefined): Promise<ArticleView> {
-    const row = await this.articles.findOneView(filter, viewer?.id);
-    if (!row) throw new NotFoundError('article not found');
-    return toArticleView(row);
+    const article = await this.articles.findOneView(filter, viewer?.id);
+    if (!article) throw new NotFound('article not found');
+    return article;
   }
 
   /** The article, if it exists (404) and the user wrote it (403). */
   private async findOwned(user: User, slug: string): Promise<Article> {
     const article = await this.articles.findOne({ slug });
-    if (!article) throw new NotFoundError('article not found');
-    if (article.author.id !== user.id) throw new ForbiddenError('only the author may change this article');
+    if (!article) throw new NotFound('article not found');
+    if (article.author.id !== user.id) throw new Forbidden('only the author may change this article');
     return article;
   }
 }

@@ -1,64 +1,50 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Service } from 'typedi';
-import { ForbiddenError, NotFoundError } from '../../http/errors';
+import { PG_INTEGER_MAX } from '../../db/pg-limits';
+import { Forbidden, NotFound } from '../../domain/errors';
 import { Article } from '../articles/article.entity';
 import { unlessArticleGone } from '../articles/article-gone';
-import { ownProfileRow } from '../profiles/dto/profile.response';
 import type { User } from '../users/user.entity';
-import { Comment } from './comment.entity';
-import { type CommentRow, type CommentView, type NewComment, toCommentView } from './dto/comment.dto';
-
-// Ids are PostgreSQL integers: anything larger cannot exist, and would fail in SQL.
-const MAX_ID = 2_147_483_647;
+import { CommentRepository, newCommentView } from './comment.repository';
+import type { CommentView, NewComment } from './dto/comment.dto';
 
 @Service()
 export class CommentsService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly comments: CommentRepository,
+  ) {}
 
   /** Newest first; one statement, plus one to tell "no comments" from "no article". */
   async list(slug: string, viewer: User | undefined): Promise<CommentView[]> {
-    const rows = await this.em.execute<CommentRow[]>(
-      `select c.id, c.body, c.created_at, c.updated_at, u.username, u.bio, u.image,
-              exists(select 1 from follows fo where fo.follower_id = ? and fo.followee_id = c.author_id) as following
-         from comments c
-         join articles a on a.id = c.article_id
-         join users u on u.id = c.author_id
-        where a.slug = ?
-        order by c.created_at desc, c.id desc`,
-      [viewer?.id ?? null, slug],
-    );
-    if (rows.length === 0) await this.findArticle(slug);
-    return rows.map(toCommentView);
+    const comments = await this.comments.findViewsOf(slug, viewer?.id);
+    if (comments.length === 0) await this.findArticle(slug);
+    return comments;
   }
 
   async create(author: User, slug: string, input: NewComment): Promise<CommentView> {
     const article = await this.findArticle(slug);
-    const comment = this.em.create(Comment, { body: input.body, article, author });
+    const comment = this.comments.create({ body: input.body, article, author });
     await unlessArticleGone(() => this.em.flush());
-    return toCommentView({
-      id: comment.id,
-      body: comment.body,
-      created_at: comment.createdAt,
-      updated_at: comment.updatedAt,
-      ...ownProfileRow(author),
-    });
+    // Nothing else can be known about a comment this new: mapped from the entity, not read back.
+    return newCommentView(comment);
   }
 
   /** 404 unless the comment exists on this article; 403 unless the user wrote it. */
   async delete(user: User, slug: string, id: number): Promise<void> {
     const comment =
-      Number.isSafeInteger(id) && id >= 1 && id <= MAX_ID
-        ? await this.em.findOne(Comment, { id, article: { slug } })
+      Number.isSafeInteger(id) && id >= 1 && id <= PG_INTEGER_MAX
+        ? await this.comments.findOne({ id, article: { slug } })
         : null;
-    if (!comment) throw new NotFoundError('comment not found');
-    if (comment.author.id !== user.id) throw new ForbiddenError('only the author may delete this comment');
+    if (!comment) throw new NotFound('comment not found');
+    if (comment.author.id !== user.id) throw new Forbidden('only the author may delete this comment');
     await this.em.remove(comment).flush();
   }
 
   /** A reference to the article (only its id is read), or 404. */
   private async findArticle(slug: string): Promise<Article> {
     const article = await this.em.findOne(Article, { slug }, { fields: ['id'] });
-    if (!article) throw new NotFoundError('article not found');
+    if (!article) throw new NotFound('article not found');
     return this.em.getReference(Article, article.id);
   }
 }

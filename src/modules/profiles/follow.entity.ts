@@ -1,12 +1,13 @@
 import { Check, Entity, Index, ManyToOne, OptionalProps, PrimaryKeyProp, Property, type Rel } from '@mikro-orm/core';
 import { User } from '../users/user.entity';
+import { ProfileRepository } from './profile.repository';
 
 /**
  * "follower follows followee". The primary key (follower_id, followee_id) makes following
  * idempotent and serves the feed (whom do I follow); the followee_id index serves "who follows
  * this author". Nobody follows themselves, enforced by the database too.
  */
-@Entity({ tableName: 'follows' })
+@Entity({ tableName: 'follows', repository: () => ProfileRepository })
 @Index({ name: 'follows_followee_id_index', properties: ['followee'] })
 @Check({ name: 'follows_not_self_check', expression: 'follower_id <> followee_id' })
 export class Follow {

@@ -1,4 +1,5 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { TagRepository } from './tag.repository';
 
 /**
  * Tags in use and how many articles carry each: a summary of `articles.tag_list` kept by a
@@ -6,7 +7,7 @@ import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
  * of unnesting every article, and stays right through cascading deletes the app never sees.
  * The app only reads it.
  */
-@Entity({ tableName: 'tags' })
+@Entity({ tableName: 'tags', repository: () => TagRepository })
 export class Tag {
   @PrimaryKey({ type: 'text' })
   name!: string;

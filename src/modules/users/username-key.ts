@@ -66,3 +66,11 @@ const LOOK_ALIKE_PAIRS: readonly (readonly [string, string])[] = [
 ];
 
 const LOOK_ALIKES: ReadonlyMap<string, string> = new Map(LOOK_ALIKE_PAIRS);
+
+/**
+ * Usernames are stored and looked up in Unicode NFC, so "é" typed as one code point or as "e" plus
+ * a combining accent is one name, not two look-alike accounts.
+ */
+export function normalizeUsername(username: string): string {
+  return username.normalize('NFC');
+}

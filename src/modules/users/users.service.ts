@@ -1,13 +1,13 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Service } from 'typedi';
-import { UnauthorizedError, UnprocessableError } from '../../http/errors';
-import { hashPassword, verifyAgainstDecoy, verifyPassword } from '../auth/password';
+import { AlreadyTaken, Unauthenticated } from '../../domain/errors';
 import type { LoginUser } from './dto/login-user.dto';
 import type { NewUser } from './dto/register-user.dto';
 import type { UpdateUser } from './dto/update-user.dto';
-import { normalizeUsername } from './dto/user-fields';
+import { hashPassword, verifyAgainstDecoy, verifyPassword } from './password';
 import { User } from './user.entity';
 import { UserRepository } from './user.repository';
+import { normalizeUsername } from './username-key';
 
 @Service()
 export class UsersService {
@@ -36,7 +36,7 @@ export class UsersService {
     const valid = user
       ? await verifyPassword(user.passwordHash, credentials.password)
       : await verifyAgainstDecoy(credentials.password);
-    if (!user || !valid) throw new UnauthorizedError('email or password is invalid');
+    if (!user || !valid) throw new Unauthenticated('email or password is invalid');
     return user;
   }
 
@@ -44,7 +44,7 @@ export class UsersService {
   async authenticateByUsername(username: string, password: string): Promise<User> {
     const user = await this.users.findByUsername(normalizeUsername(username));
     const valid = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDecoy(password);
-    if (!user || !valid) throw new UnauthorizedError('username or password is invalid');
+    if (!user || !valid) throw new Unauthenticated('username or password is invalid');
     return user;
   }
 
@@ -80,6 +80,6 @@ export class UsersService {
     const taken: string[] = [];
     if (byEmail && byEmail.id !== exceptUserId) taken.push('email has already been taken');
     if (byUsername && byUsername.id !== exceptUserId) taken.push('username has already been taken');
-    if (taken.length > 0) throw new UnprocessableError(taken);
+    if (taken.length > 0) throw new AlreadyTaken(taken);
   }
 }

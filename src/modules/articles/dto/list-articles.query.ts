@@ -1,6 +1,8 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { MAX_OFFSET, TAG_MAX } from './article-fields';
+import { PG_INTEGER_MAX } from '../../../db/pg-limits';
+import { USERNAME_MAX } from '../../users/dto/user-fields';
+import { TAG_MAX } from './article-fields';
 
 /**
  * `?limit=&offset=`. Both must be whole numbers (422 otherwise): limit ≥ 1, offset ≥ 0. A limit
@@ -13,7 +15,7 @@ export class PageQuery {
   @IsOptional()
   limit?: number;
 
-  @Max(MAX_OFFSET)
+  @Max(PG_INTEGER_MAX)
   @Min(0)
   @IsInt({ message: 'offset must be a whole number' })
   @Type(() => Number)
@@ -28,12 +30,12 @@ export class ListArticlesQuery extends PageQuery {
   @IsOptional()
   tag?: string;
 
-  @MaxLength(64)
+  @MaxLength(USERNAME_MAX)
   @IsString()
   @IsOptional()
   author?: string;
 
-  @MaxLength(64)
+  @MaxLength(USERNAME_MAX)
   @IsString()
   @IsOptional()
   favorited?: string;

@@ -11,11 +11,3 @@ export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 256;
 export const BIO_MAX = 2000;
 export const IMAGE_MAX = 1000;
-
-/**
- * Usernames are stored and looked up in Unicode NFC, so "é" typed as one code point or as "e" plus
- * a combining accent is one name, not two look-alike accounts.
- */
-export function normalizeUsername(username: string): string {
-  return username.normalize('NFC');
-}

@@ -1,0 +1,16 @@
+import { EntityRepository } from '@mikro-orm/postgresql';
+import type { Tag } from './tag.entity';
+
+export class TagRepository extends EntityRepository<Tag> {
+  /**
+   * Every tag on at least one article, read from the trigger-kept summary (see Tag) in byte order
+   * (collation "C"), the same order as each article's sorted tagList.
+   */
+  async findNamesInUse(): Promise<string[]> {
+    const em = this.getEntityManager();
+    const rows = await em.execute<{ name: string }[]>(
+      em.getKnex().raw('select name from tags where articles_count > 0 order by name collate "C"'),
+    );
+    return rows.map((row) => row.name);
+  }
+}
