@@ -174,6 +174,18 @@ describe('PUT /api/articles/:slug', () => {
     expect(Date.parse(response.body.article.updatedAt)).to.be.greaterThan(Date.parse(response.body.article.createdAt));
   });
 
+  it('keeps the slug when the title sent is the one the article already has', async () => {
+    const author = await createUser();
+    const article = await createArticle(author.user);
+    const response = await api()
+      .put(`/api/articles/${article.slug}`)
+      .set(authHeader(author))
+      .send({ article: { title: article.title, description: 'Changed' } })
+      .expect(200);
+    expect(response.body.article).to.include({ slug: article.slug, description: 'Changed' });
+    await api().get(`/api/articles/${article.slug}`).expect(200);
+  });
+
   it('gives a new title a new slug; the old slug is then 404', async () => {
     const author = await createUser();
     const article = await createArticle(author.user);
