@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { serverUrl } from '../support/env';
+
+const PROJECT_ROOT = path.resolve(__dirname, '../..');
+
+/** Runs TypeScript from the project as its own process on the embedded database in `folder`. */
+function run(folder: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = execFile(process.execPath, ['-r', 'ts-node/register', ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: '', PGLITE_DATA_DIR: folder, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+    timeout: 60_000,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr?.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  return new Promise((resolve) => child.on('exit', (status) => resolve({ status, stdout, stderr })));
+}
+
+const cli = (folder: string, ...args: string[]) => run(folder, ['src/cli/main.ts', ...args]);
+const migrateLambda = (folder: string) =>
+  run(folder, ['-e', "require('./src/lambda-migrate').handler().then((r) => console.log(JSON.stringify(r)))"]);
+
+/**
+ * The database's life cycle through the real commands, each its own process, on a fresh embedded
+ * folder: initdb, migration:down, the migrate Lambda, migration:up, seed. It needs no server and
+ * does not depend on the transport, so it runs once per CI run (the HTTP pass on the embedded
+ * database).
+ */
+describe('CLI: the database life cycle, as separate processes', function () {
+  this.timeout(180_000);
+  let folder: string;
+  const newest = fs
+    .readdirSync(path.join(PROJECT_ROOT, 'migrations'))
+    .filter((file) => /^Migration\w+\.ts$/.test(file))
+    .sort()
+    .at(-1)
+    ?.replace(/\.ts$/, '');
+
+  before(function () {
+    if (serverUrl || process.env.SPEC_TRANSPORT === 'lambda') this.skip();
+    folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'conduit-lifecycle-')), 'pglite');
+  });
+
+  after(() => {
+    if (folder) fs.rmSync(path.dirname(folder), { recursive: true, force: true });
+  });
+
+  it('initdb creates the schema, and is a no-op the second time', async () => {
+    const first = await cli(folder, 'initdb');
+    expect(first.status, first.stderr).to.equal(0);
+    expect(first.stdout).to.match(/applied [1-9]\d* migration\(s\); schema is current/);
+    const again = await cli(folder, 'initdb');
+    expect(again.stdout).to.include('applied 0 migration(s)');
+  });
+
+  it('migration:down reverts the newest migration, and the migrate Lambda applies it again', async () => {
+    const down = await cli(folder, 'migration:down');
+    expect(down.status, down.stderr).to.equal(0);
+    expect(down.stdout.trim()).to.equal(`Reverted ${newest}`);
+    const lambda = await migrateLambda(folder);
+    expect(lambda.status, lambda.stderr).to.equal(0);
+    expect(JSON.parse(lambda.stdout.trim().split('\n').at(-1) as string)).to.deep.equal({ applied: [newest] });
+  });
+
+  it('migration:up applies what is pending, and says so when nothing is', async () => {
+    await cli(folder, 'migration:down');
+    const up = await cli(folder, 'migration:up');
+    expect(up.stdout.trim()).to.equal(`Applied ${newest}`);
+    const nothing = await cli(folder, 'migration:up');
+    expect(nothing.stdout.trim()).to.equal('Nothing to apply.');
+  });
+
+  it('seed fills the database with the requested rows', async () => {
+    const seed = await cli(
+      folder,
+      'seed',
+      '--users',
+      '3',
+      '--articles',
+      '4',
+      '--comments',
+      '5',
+      '--favorites',
+      '2',
+      '--follows',
+      '2',
+    );
+    expect(seed.status, seed.stderr).to.equal(0);
+    for (const [phase, rows] of Object.entries({ users: 3, articles: 4, comments: 5, favorites: 2, follows: 2 })) {
+      expect(seed.stdout).to.match(new RegExp(`^${phase}: ${rows} in [\\d.]+ s$`, 'm'));
+    }
+  });
+});
