@@ -52,7 +52,8 @@ const appContainers = new WeakMap<Koa<AppState>, ContainerInstance>();
  */
 const perAppContainers: IocAdapter = {
   get<T>(someClass: ClassConstructor<T>, action?: Action): T {
-    const ctx = action?.context as AppContext | undefined;
+    // The Koa context of the request (routing-controllers types it `any`).
+    const ctx: AppContext | undefined = action?.context;
     const container = ctx && appContainers.get(ctx.app);
     // Never fall back to a process-wide instance: that is the sharing this adapter prevents.
     if (!container) throw new Error(`${someClass.name} was requested outside a request to an app from createApp()`);
