@@ -3,6 +3,7 @@ import type Koa from 'koa';
 import serverless from 'serverless-http';
 import { bootstrap } from './bootstrap';
 import { readConfig } from './config/config';
+import { failOnUnhandledRejections } from './process-errors';
 
 /**
  * AWS Lambda entry point: the same `createApp()` as the HTTP server, behind serverless-http, for
@@ -94,10 +95,17 @@ export function createLambdaHandler(loadApp: () => Promise<Koa>, options: { eage
   };
 }
 
+let watchingRejections = false;
+
 /** Configuration, database and app for one Lambda container. */
 async function startContainer(): Promise<Koa> {
   const { config, logger, database, app } = await bootstrap({
     config: readConfig({ migrateOnStart: false }),
+    // Once per container, though a failed start runs this again on the next event.
+    beforeDatabase({ logger }) {
+      if (!watchingRejections) failOnUnhandledRejections(logger);
+      watchingRejections = true;
+    },
     app: true,
   });
   logger.info({ database: database.description, migrated: config.migrateOnStart }, 'lambda container ready');

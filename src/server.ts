@@ -10,6 +10,7 @@ import { ConnectionDrainer } from './http/connection-drainer';
 import { createHttpServer, listen, StartupError, urlOf } from './http/http-server';
 import { answerNotReady } from './http/not-ready';
 import type { Logger } from './logger';
+import { exitOnUnhandledErrors } from './process-errors';
 
 /**
  * The long-lived HTTP server: the only place that listens on a port.
@@ -26,6 +27,7 @@ async function main() {
 
   const started = await bootstrap({
     async beforeDatabase({ config, logger }) {
+      exitOnUnhandledErrors(logger);
       const server = createHttpServer(config);
       const drainer = new ConnectionDrainer(server);
       server.on('request', (request: IncomingMessage, response: ServerResponse) => handle(request, response));
