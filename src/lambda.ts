@@ -13,9 +13,10 @@ import { failOnUnhandledRejections } from './process-errors';
  * later invocation (a cached promise, never `MikroORM.init` per request). A failed start is not
  * cached, so the next event tries again.
  *
- * Migrations do not run here unless MIGRATE_ON_START is set true explicitly (the default is
- * false here, true elsewhere): many cold starts at once must not race to migrate. Run them with the `migrate` function (src/lambda-migrate.ts) or
- * `npm run migration:up` from a deploy job.
+ * Migrations do not run here unless MIGRATE_ON_START is set true explicitly (the config's
+ * default is false here, true elsewhere): many cold starts at once must not race to migrate. Run
+ * them with the `migrate` function (src/lambda-migrate.ts) or `npm run migration:up` from a
+ * deploy job.
  */
 
 export interface LambdaEvent {
