@@ -4,16 +4,14 @@ import fs from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { createApp } from '../src/app';
+import { type Bootstrapped, bootstrap } from '../src/bootstrap';
 import { ConfigError, loadConfig } from '../src/config/config';
-import { type Database, openDatabase } from '../src/db/database';
 import {
   DatabaseOwnershipError,
   dropOwnedDatabase,
   recreateOwnedDatabase,
   withDatabaseName,
 } from '../src/db/server-databases';
-import { createLogger } from '../src/logger';
 import { CollectionUnavailableError, resolveCollection } from './realworld-collection';
 
 /**
@@ -168,15 +166,15 @@ function describeFailure(failure: NewmanFailure): string {
 async function main(): Promise<number> {
   const collection = await collectionPath(process.argv[2]);
   const { serverDatabaseUrl } = prepareEnvironment();
+  // Its own environment (prepareEnvironment), without `.env`: not the process-wide getConfig().
   const config = loadConfig(process.env);
-  const logger = createLogger(config);
 
   if (serverDatabaseUrl) await recreateOwnedDatabase(serverDatabaseUrl, 'conformance');
-  let database: Database | undefined;
+  let started: Bootstrapped | undefined;
   let server: Server | undefined;
   const cleanUp = async () => {
     if (server) await closeServer(server);
-    await database?.close();
+    await started?.close();
     if (serverDatabaseUrl) await dropOwnedDatabase(serverDatabaseUrl);
   };
   // Ctrl-C mid-run still stops the embedded database and releases the server's connections.
@@ -185,8 +183,9 @@ async function main(): Promise<number> {
   });
 
   try {
-    database = await openDatabase(config, { migrate: true, logger });
-    const app = createApp({ config, logger, orm: database.orm });
+    const booted = await bootstrap({ config, migrate: true, app: true });
+    started = booted;
+    const { database, app } = booted;
     server = createServer(app.callback());
     const port = await listen(server);
 

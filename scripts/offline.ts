@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { bootstrap } from '../src/bootstrap';
 import { ConfigError, getConfig } from '../src/config/config';
-import { openDatabase } from '../src/db/database';
 import type { EmbeddedPostgres } from '../src/db/embedded-postgres';
 import { createLogger } from '../src/logger';
 
@@ -34,7 +34,7 @@ async function main() {
     );
   }
 
-  const migrating = await openDatabase({ ...config, databaseUrl }, { migrate: true, logger });
+  const migrating = await bootstrap({ config: { ...config, databaseUrl }, logger: () => logger, migrate: true });
   await migrating.close();
 
   const port = process.env.OFFLINE_PORT ?? '3000';

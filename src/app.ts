@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import Koa from 'koa';
 import compress from 'koa-compress';
-import { useContainer, useKoaServer } from 'routing-controllers';
-import { Container } from 'typedi';
+import { type Action, type ClassConstructor, type IocAdapter, useContainer, useKoaServer } from 'routing-controllers';
+import type { ContainerInstance } from 'typedi';
 import type { AppConfig } from './config/config';
-import { registerDependencies } from './container';
+import { createContainer } from './container';
 import { authCheckers, jwtMiddleware } from './http/auth';
 import { cors } from './http/cors';
 import { errorHandler } from './http/error-handler';
@@ -13,6 +13,7 @@ import { jsonBody } from './http/json-body';
 import { jsonResponse } from './http/json-response';
 import { ormRequestContext } from './http/request-context';
 import { requestLog } from './http/request-log';
+import type { AppContext, AppState } from './http/state';
 import { urlGuard } from './http/url-guard';
 import type { Logger } from './logger';
 import { ArticlesController } from './modules/articles/articles.controller';
@@ -41,15 +42,36 @@ export interface AppDependencies {
   orm: MikroORM;
 }
 
+/** Each app's own container, found from a request through `ctx.app`. */
+const appContainers = new WeakMap<Koa<AppState>, ContainerInstance>();
+
+/**
+ * routing-controllers has one IoC adapter per process, but hands it the action being served:
+ * controllers come from the container of the app that received the request, so apps built side
+ * by side (different configurations) never share a controller or a service.
+ */
+const perAppContainers: IocAdapter = {
+  get<T>(someClass: ClassConstructor<T>, action?: Action): T {
+    // The Koa context of the request (routing-controllers types it `any`).
+    const ctx: AppContext | undefined = action?.context;
+    const container = ctx && appContainers.get(ctx.app);
+    // Never fall back to a process-wide instance: that is the sharing this adapter prevents.
+    if (!container) throw new Error(`${someClass.name} was requested outside a request to an app from createApp()`);
+    return container.get(someClass);
+  },
+};
+
 /**
  * The composition root: the one Koa app that the HTTP server, the specs and the Lambda handler
- * all serve. Middleware runs outermost first.
+ * all serve. Middleware runs outermost first. Re-entrant: every call builds its own services.
  */
-export function createApp({ config, logger, orm }: AppDependencies): Koa {
-  registerDependencies({ config, logger, orm });
-  useContainer(Container);
+export function createApp({ config, logger, orm }: AppDependencies): Koa<AppState> {
+  const container = createContainer({ config, logger, orm });
+  // Before the controllers are registered; the same adapter every time.
+  useContainer(perAppContainers);
 
-  const app = new Koa({ proxy: true });
+  const app = new Koa<AppState>({ proxy: true });
+  appContainers.set(app, container);
   // Koa would print errors it sees to stderr; ours never reach it, and the ones that do (a
   // client hanging up mid-response) are not worth a stack trace.
   app.silent = true;
@@ -66,7 +88,7 @@ export function createApp({ config, logger, orm }: AppDependencies): Koa {
   app.use(jwtMiddleware(config));
   app.use(ormRequestContext(orm));
 
-  const users = Container.get(UserRepository);
+  const users = container.get(UserRepository);
   const { authorizationChecker, currentUserChecker } = authCheckers((id) => users.findOne({ id }));
 
   useKoaServer(app, {

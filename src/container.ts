@@ -1,5 +1,5 @@
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { Container } from 'typedi';
+import { ContainerInstance } from 'typedi';
 import type { AppConfig } from './config/config';
 import { APP_CONFIG, LOGGER } from './config/tokens';
 import type { Logger } from './logger';
@@ -14,22 +14,32 @@ import { TagRepository } from './modules/tags/tag.repository';
 import { User } from './modules/users/user.entity';
 import { UserRepository } from './modules/users/user.repository';
 
+let containers = 0;
+
 /**
- * All typedi wiring in one place. Services and controllers are `@Service()` classes resolved by
- * constructor type; this registers the values they need that typedi cannot build itself.
+ * All typedi wiring in one place: one container per app, so two apps in one process (two
+ * configurations, or two databases) never share a service. Services and controllers are
+ * `@Service()` classes resolved by constructor type; typedi 0.10 keeps their registrations in its
+ * global container and builds a separate instance in each app container the first time that
+ * container is asked, resolving constructor parameters (and `@Inject` tokens) from the same app
+ * container (spec/api/two-apps.spec.ts holds it to that). This registers the values they need
+ * that typedi cannot build itself: always on `container`, never on the global `Container`.
  *
  * The EntityManager and repositories registered here are the ORM's global ones: inside a request
  * they delegate to that request's fork (RequestContext), and outside one they throw.
  */
-export function registerDependencies(deps: { config: AppConfig; logger: Logger; orm: MikroORM }): void {
+export function createContainer(deps: { config: AppConfig; logger: Logger; orm: MikroORM }): ContainerInstance {
   const { config, logger, orm } = deps;
-  Container.set(APP_CONFIG, config);
-  Container.set(LOGGER, logger);
-  Container.set(MikroORM, orm);
-  Container.set(EntityManager, orm.em);
-  Container.set(UserRepository, orm.em.getRepository(User));
-  Container.set(ArticleRepository, orm.em.getRepository(Article));
-  Container.set(ProfileRepository, orm.em.getRepository(Follow));
-  Container.set(CommentRepository, orm.em.getRepository(Comment));
-  Container.set(TagRepository, orm.em.getRepository(Tag));
+  containers += 1;
+  const container = new ContainerInstance(`app-${containers}`);
+  container.set(APP_CONFIG, config);
+  container.set(LOGGER, logger);
+  container.set(MikroORM, orm);
+  container.set(EntityManager, orm.em);
+  container.set(UserRepository, orm.em.getRepository(User));
+  container.set(ArticleRepository, orm.em.getRepository(Article));
+  container.set(ProfileRepository, orm.em.getRepository(Follow));
+  container.set(CommentRepository, orm.em.getRepository(Comment));
+  container.set(TagRepository, orm.em.getRepository(Tag));
+  return container;
 }

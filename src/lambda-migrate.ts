@@ -1,16 +1,13 @@
 import 'reflect-metadata';
-import { getConfig } from './config/config';
-import { openDatabase } from './db/database';
-import { createLogger } from './logger';
+import { bootstrap } from './bootstrap';
 
 /**
  * A Lambda function that applies pending migrations, invoked once per deploy
  * (`osls invoke -f migrate`), so API cold starts never race to migrate.
  */
 export async function handler(): Promise<{ applied: string[] }> {
-  const config = getConfig();
-  const logger = createLogger(config);
-  const database = await openDatabase(config, { logger, migrator: true });
+  // The migrator applies them below, so their names can be logged and returned.
+  const { logger, database } = await bootstrap({ migrate: false, database: { migrator: true } });
   try {
     const applied = await database.orm.getMigrator().up();
     logger.info({ applied: applied.map((m) => m.name) }, 'migrations applied');

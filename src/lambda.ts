@@ -1,10 +1,9 @@
 import 'reflect-metadata';
 import type Koa from 'koa';
 import serverless from 'serverless-http';
-import { createApp } from './app';
-import { getConfig } from './config/config';
-import { openDatabase } from './db/database';
-import { createLogger } from './logger';
+import { bootstrap } from './bootstrap';
+import { readConfig } from './config/config';
+import { failOnUnhandledRejections } from './process-errors';
 
 /**
  * AWS Lambda entry point: the same `createApp()` as the HTTP server, behind serverless-http, for
@@ -14,9 +13,10 @@ import { createLogger } from './logger';
  * later invocation (a cached promise, never `MikroORM.init` per request). A failed start is not
  * cached, so the next event tries again.
  *
- * Migrations do not run here unless MIGRATE_ON_START=true is set explicitly: many cold starts at
- * once must not race to migrate. Run them with the `migrate` function (src/lambda-migrate.ts) or
- * `npm run migration:up` from a deploy job.
+ * Migrations do not run here unless MIGRATE_ON_START is set true explicitly (the config's
+ * default is false here, true elsewhere): many cold starts at once must not race to migrate. Run
+ * them with the `migrate` function (src/lambda-migrate.ts) or `npm run migration:up` from a
+ * deploy job.
  */
 
 export interface LambdaEvent {
@@ -96,14 +96,21 @@ export function createLambdaHandler(loadApp: () => Promise<Koa>, options: { eage
   };
 }
 
+let watchingRejections = false;
+
 /** Configuration, database and app for one Lambda container. */
-async function bootstrap(): Promise<Koa> {
-  const config = getConfig();
-  const logger = createLogger(config);
-  const migrate = process.env.MIGRATE_ON_START?.trim().toLowerCase() === 'true';
-  const database = await openDatabase(config, { migrate, logger });
-  logger.info({ database: database.description, migrated: migrate }, 'lambda container ready');
-  return createApp({ config, logger, orm: database.orm });
+async function startContainer(): Promise<Koa> {
+  const { config, logger, database, app } = await bootstrap({
+    config: readConfig({ migrateOnStart: false }),
+    // Once per container, though a failed start runs this again on the next event.
+    beforeDatabase({ logger }) {
+      if (!watchingRejections) failOnUnhandledRejections(logger);
+      watchingRejections = true;
+    },
+    app: true,
+  });
+  logger.info({ database: database.description, migrated: config.migrateOnStart }, 'lambda container ready');
+  return app;
 }
 
 /**
@@ -111,6 +118,6 @@ async function bootstrap(): Promise<Koa> {
  * starts building while the module loads, in the init phase, which AWS runs before the first
  * event with a full CPU; elsewhere (specs importing this file) nothing starts until an event.
  */
-export const handler: LambdaHandler = createLambdaHandler(bootstrap, {
+export const handler: LambdaHandler = createLambdaHandler(startContainer, {
   eager: Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME),
 });

@@ -1,15 +1,16 @@
 import 'reflect-metadata';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { createApp } from './app';
-import { type AppConfig, ConfigError, getConfig } from './config/config';
+import { bootstrap } from './bootstrap';
+import { type AppConfig, ConfigError } from './config/config';
 import { DataFolderLockedError } from './db/data-folder-lock';
-import { type Database, openDatabase } from './db/database';
+import { type Database, type OpenDatabaseOptions, openDatabase } from './db/database';
 import { isDatabaseUnavailable, summariseDatabaseError } from './db/database-errors';
 import { DatabaseStartupError, waitForDatabase } from './db/wait-for-database';
 import { ConnectionDrainer } from './http/connection-drainer';
 import { createHttpServer, listen, StartupError, urlOf } from './http/http-server';
 import { answerNotReady } from './http/not-ready';
-import { createLogger, type Logger } from './logger';
+import type { Logger } from './logger';
+import { exitOnUnhandledErrors } from './process-errors';
 
 /**
  * The long-lived HTTP server: the only place that listens on a port.
@@ -21,46 +22,55 @@ import { createLogger, type Logger } from './logger';
  * ORM and the embedded database closed last.
  */
 async function main() {
-  const config = getConfig();
-  const logger = createLogger(config);
-
-  const server = createHttpServer(config);
-  const drainer = new ConnectionDrainer(server);
   let handle: RequestListener = answerNotReady;
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => handle(request, response));
-
-  const address = await listen(server, config.host, config.port);
-  logger.info(
-    { host: address.address, port: address.port, env: config.nodeEnv },
-    `listening on ${urlOf(address)}${address.address === '0.0.0.0' || address.address === '::' ? ' (all interfaces)' : ''}`,
-  );
-
   let database: Database | undefined;
-  onShutdownSignal(logger, async () => {
-    const drained = await drainer.drain(config.shutdownGraceMs);
-    if (!drained)
-      logger.error({ graceMs: config.shutdownGraceMs }, 'requests still in flight at the end of the grace period');
-    await database?.close();
-    logger.info('stopped');
-    return drained ? 0 : 1;
-  });
 
-  database = await openServerDatabase(config, logger);
-  const app = createApp({ config, logger, orm: database.orm });
+  const started = await bootstrap({
+    async beforeDatabase({ config, logger }) {
+      exitOnUnhandledErrors(logger);
+      const server = createHttpServer(config);
+      const drainer = new ConnectionDrainer(server);
+      server.on('request', (request: IncomingMessage, response: ServerResponse) => handle(request, response));
+
+      const address = await listen(server, config.host, config.port);
+      logger.info(
+        { host: address.address, port: address.port, env: config.nodeEnv },
+        `listening on ${urlOf(address)}${address.address === '0.0.0.0' || address.address === '::' ? ' (all interfaces)' : ''}`,
+      );
+
+      // Installed before the database opens: a signal while waiting for it still drains.
+      onShutdownSignal(logger, async () => {
+        const drained = await drainer.drain(config.shutdownGraceMs);
+        if (!drained)
+          logger.error({ graceMs: config.shutdownGraceMs }, 'requests still in flight at the end of the grace period');
+        await database?.close();
+        logger.info('stopped');
+        return drained ? 0 : 1;
+      });
+    },
+    open: openServerDatabase,
+    app: true,
+  });
+  const { config, logger, app } = started;
+  database = started.database;
   handle = app.callback();
   logger.info({ database: database.description, migrated: config.migrateOnStart }, 'ready');
 }
 
-async function openServerDatabase(config: AppConfig, logger: Logger): Promise<Database> {
+/** Waits (bounded) for a database server that is not up yet, then opens it. */
+async function openServerDatabase(
+  config: AppConfig,
+  options: OpenDatabaseOptions & { logger: Logger },
+): Promise<Database> {
   if (config.databaseUrl) {
     await waitForDatabase(config.databaseUrl, {
       timeoutMs: config.dbStartupTimeoutMs,
       attemptTimeoutMs: config.dbAcquireTimeoutMs,
-      logger,
+      logger: options.logger,
     });
   }
   try {
-    return await openDatabase(config, { migrate: config.migrateOnStart, logger });
+    return await openDatabase(config, options);
   } catch (error) {
     // Reachable a moment ago, gone now: still a one-line problem, not a stack trace.
     if (isDatabaseUnavailable(error)) {

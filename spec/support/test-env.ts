@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
 import type Koa from 'koa';
 import supertest from 'supertest';
-import { createApp } from '../../src/app';
+import { bootstrap } from '../../src/bootstrap';
 import { type AppConfig, getConfig } from '../../src/config/config';
-import { type Database, openDatabase } from '../../src/db/database';
+import type { Database } from '../../src/db/database';
 import {
   DatabaseOwnershipError,
   databaseNameOf,
@@ -12,7 +12,6 @@ import {
   recreateOwnedDatabase,
 } from '../../src/db/server-databases';
 import { createLambdaHandler } from '../../src/lambda';
-import { createLogger } from '../../src/logger';
 import { serverUrl, testDatabaseName } from './env';
 import { lambdaBridge } from './lambda-bridge';
 import { SqlLog } from './sql-log';
@@ -35,12 +34,12 @@ export async function startTestEnvironment(): Promise<TestEnvironment> {
   const config = getConfig();
   if (config.databaseUrl) await createSpecDatabase(config.databaseUrl);
   const sqlLog = new SqlLog();
-  const logger = createLogger(config);
-  const database = await openDatabase(config, {
+  const { database, app } = await bootstrap({
+    config,
     migrate: true,
-    orm: { debug: ['query'], logger: (message) => sqlLog.record(message) },
+    database: { orm: { debug: ['query'], logger: (message) => sqlLog.record(message) } },
+    app: true,
   });
-  const app = createApp({ config, logger, orm: database.orm });
   const transport = process.env.SPEC_TRANSPORT === 'lambda' ? 'lambda' : 'http';
   const target = transport === 'lambda' ? lambdaBridge(createLambdaHandler(async () => app)) : app.callback();
   environment = { config, database, app, sqlLog, transport, target };

@@ -164,6 +164,13 @@ describe('loadConfig', () => {
     }
   });
 
+  it("takes an entry point's default for MIGRATE_ON_START, and the environment over it", () => {
+    expect(loadConfig({}).migrateOnStart).to.equal(true);
+    expect(loadConfig({}, { migrateOnStart: false }).migrateOnStart).to.equal(false);
+    expect(loadConfig({ MIGRATE_ON_START: 'yes' }, { migrateOnStart: false }).migrateOnStart).to.equal(true);
+    expect(() => loadConfig({ MIGRATE_ON_START: 'maybe' }, { migrateOnStart: false })).to.throw(ConfigError);
+  });
+
   it('treats blank values as unset', () => {
     expect(loadConfig({ DATABASE_URL: '  ', PORT: '' })).to.include({ databaseUrl: undefined, port: 3000 });
   });

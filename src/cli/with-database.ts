@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { getConfig } from '../config/config';
-import { type Database, openDatabase } from '../db/database';
+import { bootstrap } from '../bootstrap';
+import type { Database } from '../db/database';
 import { createLogger } from '../logger';
 
 /**
@@ -11,9 +11,13 @@ export async function withDatabase<T>(
   work: (em: EntityManager, database: Database) => Promise<T>,
   options: { migrate?: boolean; snapshot?: boolean } = {},
 ): Promise<T> {
-  const config = getConfig();
-  const logger = createLogger({ logLevel: config.logLevel === 'silent' ? 'silent' : 'warn' });
-  const database = await openDatabase(config, { ...options, migrator: true, logger });
+  const { migrate = false, snapshot } = options;
+  const { database } = await bootstrap({
+    // A command prints its own output; the log carries only warnings and errors.
+    logger: (config) => createLogger({ logLevel: config.logLevel === 'silent' ? 'silent' : 'warn' }),
+    migrate,
+    database: { snapshot, migrator: true },
+  });
   try {
     return await work(database.orm.em.fork(), database);
   } finally {

@@ -69,7 +69,15 @@ const BYTE_SIZE = /^\d+\s*(b|kb|mb)?$/i;
 
 export type Env = Record<string, string | undefined>;
 
-export function loadConfig(env: Env = process.env): AppConfig {
+/**
+ * Defaults that differ by entry point. Lambda does not migrate on a cold start unless asked:
+ * many containers starting at once must not race to migrate (the `migrate` function does it).
+ */
+export interface ConfigDefaults {
+  migrateOnStart?: boolean;
+}
+
+export function loadConfig(env: Env = process.env, defaults: ConfigDefaults = {}): AppConfig {
   const problems: string[] = [];
   const value = (key: string) => {
     const raw = env[key]?.trim();
@@ -186,7 +194,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jwtExpiresIn,
     logLevel,
     logFormat,
-    migrateOnStart: boolean('MIGRATE_ON_START', true),
+    migrateOnStart: boolean('MIGRATE_ON_START', defaults.migrateOnStart ?? true),
     corsOrigins,
     bodyLimit,
   };
@@ -212,13 +220,16 @@ export function applyDotEnv(env: Env = process.env, file = '.env'): string[] {
   return filled;
 }
 
+/** The process's environment (plus `.env`), read now with the entry point's defaults. */
+export function readConfig(defaults: ConfigDefaults = {}): AppConfig {
+  applyDotEnv();
+  return loadConfig(process.env, defaults);
+}
+
 let cached: AppConfig | undefined;
 
 /** The process-wide configuration, read on first use. */
 export function getConfig(): AppConfig {
-  if (!cached) {
-    applyDotEnv();
-    cached = loadConfig();
-  }
+  cached ??= readConfig();
   return cached;
 }

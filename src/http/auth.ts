@@ -1,10 +1,11 @@
-import type { Context, Middleware } from 'koa';
+import type { Middleware } from 'koa';
 import koaJwt from 'koa-jwt';
 import type { Action } from 'routing-controllers';
 import type { AppConfig } from '../config/config';
 import { isTokenClaims, JWT_ALGORITHM, signingKey } from '../modules/auth/token.service';
 import type { User } from '../modules/users/user.entity';
 import { UnauthorizedError } from './errors';
+import type { AppContext, Authentication } from './state';
 
 // RealWorld clients send `Token x`; OAuth-style clients `Bearer x`; flask-jwt clients `JWT x`.
 const AUTHORIZATION = /^(?:Token|Bearer|JWT)[ \t]+([\w-]+\.[\w-]+\.[\w-]+)[ \t]*$/i;
@@ -36,12 +37,6 @@ export function jwtMiddleware(config: Pick<AppConfig, 'jwtSecret'>): Middleware 
   };
 }
 
-interface Authentication {
-  user?: User;
-  /** Credentials were sent but are unusable: malformed, forged, expired or for a deleted user. */
-  invalid: boolean;
-}
-
 export type FindUserById = (id: number) => Promise<User | null>;
 
 /**
@@ -52,13 +47,13 @@ export type FindUserById = (id: number) => Promise<User | null>;
  * 401 there too, so a client learns its session expired instead of silently seeing public data.
  */
 export function authCheckers(findUserById: FindUserById) {
-  async function authenticate(ctx: Context): Promise<Authentication> {
-    const cached = ctx.state.authentication as Authentication | undefined;
+  async function authenticate(ctx: AppContext): Promise<Authentication> {
+    const cached = ctx.state.authentication;
     if (cached) return cached;
 
     let result: Authentication = { invalid: false };
     if (ctx.get('authorization')) {
-      const claims: unknown = ctx.state.jwt;
+      const claims = ctx.state.jwt;
       const user = isTokenClaims(claims) ? await findUserById(Number(claims.sub)) : null;
       result = user ? { user, invalid: false } : { invalid: true };
     }
@@ -68,11 +63,12 @@ export function authCheckers(findUserById: FindUserById) {
 
   return {
     async authorizationChecker(action: Action): Promise<boolean> {
-      const { user } = await authenticate(action.context as Context);
+      // routing-controllers types the Koa context as `any`; ours is an AppContext.
+      const { user } = await authenticate(action.context);
       return user !== undefined;
     },
     async currentUserChecker(action: Action): Promise<User | undefined> {
-      const { user, invalid } = await authenticate(action.context as Context);
+      const { user, invalid } = await authenticate(action.context);
       if (invalid) throw new UnauthorizedError();
       return user;
     },

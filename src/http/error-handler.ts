@@ -1,7 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { NotFoundError as OrmNotFoundError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { ValidationError } from 'class-validator';
-import type { Middleware } from 'koa';
 import { HttpError } from 'routing-controllers';
 import { isDatabaseUnavailable } from '../db/database-errors';
 import { AlreadyTaken, DomainError, Forbidden, Invalid, NotFound, Unauthenticated } from '../domain/errors';
@@ -9,6 +8,7 @@ import type { Logger } from '../logger';
 import { flattenValidationErrors } from '../validation/flatten-errors';
 import { DatabaseOutageLog } from './database-outage-log';
 import { ApiError } from './errors';
+import type { AppMiddleware } from './state';
 
 export interface ErrorDescription {
   status: number;
@@ -25,7 +25,7 @@ const UNAVAILABLE_MESSAGE = 'the service is temporarily unavailable, please retr
  * Koa's default handler (plain text, headers cleared) never runs. 5xx are logged with the request
  * id; their details never reach the client.
  */
-export function errorHandler(logger: Logger): Middleware {
+export function errorHandler(logger: Logger): AppMiddleware {
   const outageLog = new DatabaseOutageLog(logger);
   return async function handleErrors(ctx, next) {
     try {
@@ -47,7 +47,7 @@ export function errorHandler(logger: Logger): Middleware {
       }
     } catch (error) {
       const { status, messages } = describeError(error);
-      const requestId = String(ctx.state.requestId ?? '');
+      const requestId = ctx.state.requestId ?? '';
       if (status === 503 && isDatabaseUnavailable(error)) {
         outageLog.failure(error, requestId);
       } else if (status >= 500) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Middleware } from 'koa';
 import type { Logger } from '../logger';
+import type { AppMiddleware } from './state';
 
 // A caller's id is reused only when it is short and plain, so logs cannot be forged or flooded.
 const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -9,7 +9,7 @@ const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
  * Gives every request an id (returned in `x-request-id`) and writes one JSON log line when it
  * ends: method, path, status, duration, id.
  */
-export function requestLog(logger: Logger): Middleware {
+export function requestLog(logger: Logger): AppMiddleware {
   return async function logRequest(ctx, next) {
     const started = process.hrtime.bigint();
     const incoming = ctx.get('x-request-id');
