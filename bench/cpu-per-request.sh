@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Server CPU time per request for one or more builds, measured side by side in one run:
+# steadier than req/s on a noisy 2-core machine for differences of 5-30 %.
+#
+#   bench/cpu-per-request.sh DIR [DIR ...]
+#
+# Each DIR holds a built app (DIR/dist/src/server.js, e.g. a copy of this repo's dist/ or a
+# worktree after `npm run build`) and serves the database `conduit_bench` that `npm run bench`
+# seeded (BENCH_DATABASE_URL overrides it). For each round and build: 2,000 warm-up requests,
+# then N (default 20,000) with autocannon, 10 connections; the server's utime+stime from /proc
+# over those N, per request. PATHQ picks the endpoint (default /api/articles?limit=20).
+set -u
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/conduit_bench}
+PATHQ=${PATHQ:-/api/articles?limit=20}
+N=${N:-20000}
+ROUNDS=${ROUNDS:-3}
+TCK=$(getconf CLK_TCK)
+AUTOCANNON="$ROOT/node_modules/.bin/autocannon"
+port=4300
+declare -A PIDS PORTS
+for dir in "$@"; do
+  port=$((port + 1)); PORTS[$dir]=$port
+  (cd "$dir" && exec env NODE_ENV=production DATABASE_URL="$URL" PORT=$port \
+    JWT_SECRET=bench-only-jwt-secret-not-for-any-real-deployment-0123456789 LOG_LEVEL=warn \
+    MIGRATE_ON_START=false DB_POOL_MAX=10 node dist/src/server.js > /dev/null 2>&1) &
+  PIDS[$dir]=$!
+done
+trap 'for dir in "$@"; do kill ${PIDS[$dir]} 2>/dev/null; done' EXIT
+sleep 6
+cpu_ms() { awk -v t="$TCK" '{ print ($14 + $15) * 1000 / t }' "/proc/$1/stat"; }
+for round in $(seq 1 "$ROUNDS"); do
+  for dir in "$@"; do
+    p=${PORTS[$dir]}; pid=${PIDS[$dir]}
+    "$AUTOCANNON" -c 10 -a 2000 "http://127.0.0.1:$p$PATHQ" > /dev/null 2>&1
+    before=$(cpu_ms "$pid")
+    "$AUTOCANNON" -c 10 -a "$N" "http://127.0.0.1:$p$PATHQ" > /dev/null 2>&1
+    after=$(cpu_ms "$pid")
+    printf 'round %s  %-40s %7.1f us/request\n' "$round" "$dir" "$(echo "($after - $before) * 1000 / $N" | bc -l)"
+  done
+done
