@@ -1,30 +1,15 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { serverUrl } from '../support/env';
+import { runTs } from '../support/processes';
 
 const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
-/** Runs TypeScript from the project as its own process on the embedded database in `folder`. */
-function run(folder: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = execFile(process.execPath, ['-r', 'ts-node/register', ...args], {
-    cwd: PROJECT_ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, DATABASE_URL: '', PGLITE_DATA_DIR: folder, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
-    timeout: 60_000,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr?.on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve) => child.on('exit', (status) => resolve({ status, stdout, stderr })));
-}
+/** TypeScript from the project as its own process, on the embedded database in `folder`. */
+const run = (folder: string, args: string[]) =>
+  runTs(args, { DATABASE_URL: '', PGLITE_DATA_DIR: folder, LOG_LEVEL: 'warn', NODE_ENV: 'development' });
 
 const cli = (folder: string, ...args: string[]) => run(folder, ['src/cli/main.ts', ...args]);
 const migrateLambda = (folder: string) =>

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { runCli } from '../../src/cli/main';
 import { dropOwnedDatabase, recreateOwnedDatabase, withDatabaseName } from '../../src/db/server-databases';
 import { serverUrl } from '../support/env';
 import { uniqueUserInput } from '../support/factories';
+import { type ProcessResult, runTs } from '../support/processes';
 import { api, testEnvironment } from '../support/test-env';
 
 /** Runs the CLI in process and captures what it prints. */
@@ -42,30 +42,15 @@ async function cli(...args: string[]) {
   }
 }
 
-/**
- * Runs `npm run cli -- ...` as its own process on the database the spec app uses. Asynchronously:
- * in the embedded pass that database is served by this very process.
- */
-function cliProcess(
-  ...args: [...string[], Record<string, string>] | string[]
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
+/** `npm run cli -- ...` as its own process on the database the spec app uses. */
+function cliProcess(...args: [...string[], Record<string, string>] | string[]): Promise<ProcessResult> {
   const last = args.at(-1);
   const env = typeof last === 'object' ? (args.pop() as Record<string, string>) : {};
-  const child = execFile(process.execPath, ['-r', 'ts-node/register', 'src/cli/main.ts', ...(args as string[])], {
-    cwd: path.resolve(__dirname, '../..'),
-    encoding: 'utf8',
-    env: { ...process.env, DATABASE_URL: testEnvironment().database.url, DB_POOL_MAX: '1', ...env },
-    timeout: 50_000,
+  return runTs(['src/cli/main.ts', ...(args as string[])], {
+    DATABASE_URL: testEnvironment().database.url,
+    DB_POOL_MAX: '1',
+    ...env,
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr?.on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve) => child.on('exit', (status) => resolve({ status, stdout, stderr })));
 }
 
 describe('CLI', () => {
