@@ -3,7 +3,7 @@ import supertest from 'supertest';
 import { createApp } from '../../src/app';
 import type { AppConfig } from '../../src/config/config';
 import { createLogger } from '../../src/logger';
-import { TokenService } from '../../src/modules/auth/token.service';
+import { TokenService } from '../../src/modules/users/token.service';
 import { createUser, DEFAULT_PASSWORD } from '../support/factories';
 import { testEnvironment } from '../support/test-env';
 

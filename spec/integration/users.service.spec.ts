@@ -41,6 +41,37 @@ describe('UsersService', () => {
         ]);
       }
     });
+
+    it('reports a registration that loses the race at the unique index as AlreadyTaken, naming the field', async () => {
+      const input = uniqueUserInput();
+      // Both pass the availability check before either inserts; the index decides.
+      const outcomes = await Promise.allSettled(
+        [0, 1, 2].map((n) => service().service.register({ ...input, username: `${input.username}r${n}` })),
+      );
+      const failures = outcomes.filter((outcome) => outcome.status === 'rejected');
+      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).to.have.length(1);
+      expect(failures).to.have.length(2);
+      for (const failure of failures) {
+        expect(failure.reason).to.be.instanceOf(AlreadyTaken);
+        expect((failure.reason as AlreadyTaken).messages).to.deep.equal(['email has already been taken']);
+      }
+    });
+  });
+
+  describe('update', () => {
+    it('reports an email taken at the unique index during the update as AlreadyTaken', async () => {
+      const [{ user: first }, { user: second }] = await Promise.all([createUser(), createUser()]);
+      const target = uniqueUserInput().email;
+      const [a, b] = [service(), service()];
+      const outcomes = await Promise.allSettled([
+        a.service.update(await a.em.findOneOrFail(User, { id: first.id }), { email: target }),
+        b.service.update(await b.em.findOneOrFail(User, { id: second.id }), { email: target }),
+      ]);
+      const failures = outcomes.filter((outcome) => outcome.status === 'rejected');
+      expect(failures).to.have.length(1);
+      expect(failures[0].reason).to.be.instanceOf(AlreadyTaken);
+      expect((failures[0].reason as AlreadyTaken).messages).to.deep.equal(['email has already been taken']);
+    });
   });
 
   describe('authenticate', () => {

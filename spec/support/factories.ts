@@ -2,8 +2,8 @@ import { UserFactory } from '../../src/db/factories/user.factory';
 import { Article } from '../../src/modules/articles/article.entity';
 import { uniqueSlug } from '../../src/modules/articles/slug';
 import { normalizeTags } from '../../src/modules/articles/tag-list';
-import { TokenService } from '../../src/modules/auth/token.service';
 import { hashPassword } from '../../src/modules/users/password';
+import { TokenService } from '../../src/modules/users/token.service';
 import { User } from '../../src/modules/users/user.entity';
 import { em, testEnvironment } from './test-env';
 

@@ -2,8 +2,9 @@ import { DriverException, UniqueConstraintViolationException } from '@mikro-orm/
 import { expect } from 'chai';
 import { ValidationError } from 'class-validator';
 import { HttpError, BadRequestError as RcBadRequestError } from 'routing-controllers';
+import { fieldOfUniqueConstraint } from '../../src/db/database-errors';
 import { AlreadyTaken, Forbidden, Invalid, NotFound, Unauthenticated } from '../../src/domain/errors';
-import { describeError, fieldOfUniqueConstraint } from '../../src/http/error-handler';
+import { describeError } from '../../src/http/error-handler';
 import { UnprocessableError } from '../../src/http/errors';
 import { flattenValidationErrors } from '../../src/validation/flatten-errors';
 

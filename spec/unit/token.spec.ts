@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { loadConfig } from '../../src/config/config';
 import { tokenFromAuthorizationHeader } from '../../src/http/auth';
-import { isTokenClaims, TokenService } from '../../src/modules/auth/token.service';
+import { isTokenClaims, TokenService } from '../../src/modules/users/token.service';
 
 describe('TokenService', () => {
   const config = loadConfig({ JWT_SECRET: 'unit-secret', JWT_EXPIRES_IN: '1h' });

@@ -1,3 +1,5 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+
 /**
  * Telling "the database is unreachable, slow or restarting" apart from "this query is wrong".
  *
@@ -89,4 +91,20 @@ export function summariseDatabaseError(error: unknown): string {
   // Messages from knex raw queries start with the SQL: keep only what follows it.
   const text = typeof message === 'string' ? message.split('\n')[0] : String(error);
   return text.replace(/^.* - /, '').slice(0, 200);
+}
+
+/**
+ * For a unique-index violation, the field the index guards, read from its name
+ * (`users_email_lower_unique` → `email`, `users_username_key_unique` → `username`), or `''` when
+ * the name says none; `undefined` for any other error.
+ */
+export function uniqueViolationField(error: unknown): string | undefined {
+  if (!(error instanceof UniqueConstraintViolationException)) return undefined;
+  const constraint = (error as { constraint?: string }).constraint ?? '';
+  return fieldOfUniqueConstraint(constraint) ?? '';
+}
+
+/** `users_email_lower_unique` → `email`; `users_username_key_unique` → `username`. */
+export function fieldOfUniqueConstraint(constraint: string): string | undefined {
+  return /^[a-z0-9]+_([a-z0-9_]+?)(?:_lower|_key)?_unique$/.exec(constraint)?.[1];
 }

@@ -2,7 +2,7 @@ import type { Middleware } from 'koa';
 import koaJwt from 'koa-jwt';
 import type { Action } from 'routing-controllers';
 import type { AppConfig } from '../config/config';
-import { isTokenClaims, JWT_ALGORITHM, signingKey } from '../modules/auth/token.service';
+import { isTokenClaims, JWT_ALGORITHM, signingKey } from '../modules/users/token.service';
 import type { User } from '../modules/users/user.entity';
 import { UnauthorizedError } from './errors';
 import type { AppContext, Authentication } from './state';

@@ -1,8 +1,8 @@
 import { STATUS_CODES } from 'node:http';
-import { NotFoundError as OrmNotFoundError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { NotFoundError as OrmNotFoundError } from '@mikro-orm/core';
 import type { ValidationError } from 'class-validator';
 import { HttpError } from 'routing-controllers';
-import { isDatabaseUnavailable } from '../db/database-errors';
+import { isDatabaseUnavailable, uniqueViolationField } from '../db/database-errors';
 import { AlreadyTaken, DomainError, Forbidden, Invalid, NotFound, Unauthenticated } from '../domain/errors';
 import type { Logger } from '../logger';
 import { flattenValidationErrors } from '../validation/flatten-errors';
@@ -70,10 +70,11 @@ export function describeError(error: unknown): ErrorDescription {
   if (error instanceof DomainError) return { status: statusOfDomainError(error), messages: error.messages };
   if (error instanceof ApiError) return { status: error.httpCode, messages: error.messages };
 
-  if (error instanceof UniqueConstraintViolationException) {
-    const constraint = (error as { constraint?: string }).constraint ?? '';
-    const field = fieldOfUniqueConstraint(constraint);
-    return { status: 422, messages: [field ? `${field} has already been taken` : 'already exists'] };
+  // A unique index that caught what a service's check did not (a race); services that own the
+  // field turn it into AlreadyTaken themselves, this is the net for the rest.
+  const takenField = uniqueViolationField(error);
+  if (takenField !== undefined) {
+    return { status: 422, messages: [takenField ? `${takenField} has already been taken` : 'already exists'] };
   }
   if (error instanceof OrmNotFoundError) return { status: 404, messages: ['not found'] };
   // The database is down, restarting, frozen or the pool is exhausted: temporary, worth a retry.
@@ -125,9 +126,4 @@ function describeRoutingControllersError(error: HttpError): ErrorDescription {
       return { status, messages: [(STATUS_CODES[status] ?? 'error').toLowerCase()] };
     }
   }
-}
-
-/** `users_email_lower_unique` → `email`; `users_username_key_unique` → `username`. */
-export function fieldOfUniqueConstraint(constraint: string): string | undefined {
-  return /^[a-z0-9]+_([a-z0-9_]+?)(?:_lower|_key)?_unique$/.exec(constraint)?.[1];
 }

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Command } from 'commander';
-import { describeError } from '../../http/error-handler';
+import { AlreadyTaken } from '../../domain/errors';
 import { NewUser } from '../../modules/users/dto/register-user.dto';
 import { User } from '../../modules/users/user.entity';
 import { UsersService } from '../../modules/users/users.service';
@@ -32,8 +32,7 @@ export function registerUserCommands(program: Command): void {
             console.log(`Created user #${user.id} ${user.username} <${user.email}>.`);
           } catch (error) {
             // A taken email or username, found by the check or by the unique index in a race.
-            const { status, messages } = describeError(error);
-            if (status === 422) throw new CliError(messages.join('; '));
+            if (error instanceof AlreadyTaken) throw new CliError(error.messages.join('; '));
             throw error;
           }
         },

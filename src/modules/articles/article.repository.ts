@@ -1,4 +1,5 @@
-import { EntityRepository, type Knex } from '@mikro-orm/postgresql';
+import { EntityRepository } from '@mikro-orm/postgresql';
+import { NamedSql } from '../../db/named-sql';
 import { ownProfile, type ProfileRow, profileColumns, toProfile } from '../profiles/profile.repository';
 import type { Article } from './article.entity';
 import type { ArticleView } from './dto/article.response';
@@ -42,8 +43,9 @@ interface ArticleRow extends ProfileRow {
  * columns, evaluated only for the rows of the page. Writes go through the unit of work as usual;
  * reads skip entity hydration, which is most of an ORM's cost on a list.
  *
- * Statements are knex raw SQL with named bindings (and nested fragments carrying their own), so a
- * value always travels with the text that uses it.
+ * Statements are SQL text with named placeholders, compiled once per variant (which filters are
+ * given) by `NamedSql`, so a value always travels with the text that uses it and no request
+ * re-parses SQL.
  */
 export class ArticleRepository extends EntityRepository<Article> {
   async findPage(
@@ -51,23 +53,10 @@ export class ArticleRepository extends EntityRepository<Article> {
     page: ArticlePage,
     viewerId: number | undefined,
   ): Promise<{ articles: ArticleView[]; total: number }> {
-    const knex = this.knex();
+    const statement = pageStatement(filterMask(filter));
     const rows = await this.getEntityManager().execute<ArticleRow[]>(
-      knex.raw(
-        `select :columns, (select count(*) from articles c where :countWhere)::int as total
-           from articles a
-           join users u on u.id = a.author_id
-          where :where
-          order by a.created_at desc, a.id desc
-          limit :limit offset :offset`,
-        {
-          columns: articleColumns(knex, { withBody: false, viewerId }),
-          countWhere: filterSql(knex, 'c', filter),
-          where: filterSql(knex, 'a', filter),
-          limit: page.limit,
-          offset: page.offset,
-        },
-      ),
+      statement.text,
+      statement.bind({ ...filter, viewerId: viewerId ?? null, limit: page.limit, offset: page.offset }),
     );
     const articles = rows.map(toArticleView);
     if (rows.length > 0) return { articles, total: Number(rows[0].total) };
@@ -76,16 +65,10 @@ export class ArticleRepository extends EntityRepository<Article> {
   }
 
   async findOneView(filter: ArticleFilter, viewerId: number | undefined): Promise<ArticleView | undefined> {
-    const knex = this.knex();
+    const statement = oneStatement(filterMask(filter));
     const [row] = await this.getEntityManager().execute<ArticleRow[]>(
-      knex.raw(
-        `select :columns
-           from articles a
-           join users u on u.id = a.author_id
-          where :where
-          limit 1`,
-        { columns: articleColumns(knex, { withBody: true, viewerId }), where: filterSql(knex, 'a', filter) },
-      ),
+      statement.text,
+      statement.bind({ ...filter, viewerId: viewerId ?? null }),
     );
     return row && toArticleView(row);
   }
@@ -95,37 +78,53 @@ export class ArticleRepository extends EntityRepository<Article> {
    * so the count stays exact under races.
    */
   async addFavorite(userId: number, slug: string): Promise<void> {
-    await this.getEntityManager().execute(
-      this.knex().raw(
-        `insert into favorites (user_id, article_id)
-         select :userId, a.id from articles a where a.slug = :slug
-         on conflict do nothing`,
-        { userId, slug },
-      ),
-    );
+    await this.getEntityManager().execute(ADD_FAVORITE.text, ADD_FAVORITE.bind({ userId, slug }));
   }
 
   async removeFavorite(userId: number, slug: string): Promise<void> {
-    await this.getEntityManager().execute(
-      this.knex().raw(
-        'delete from favorites f using articles a where f.article_id = a.id and a.slug = :slug and f.user_id = :userId',
-        { userId, slug },
-      ),
-    );
+    await this.getEntityManager().execute(REMOVE_FAVORITE.text, REMOVE_FAVORITE.bind({ userId, slug }));
   }
 
   private async countMatching(filter: ArticleFilter): Promise<number> {
-    const knex = this.knex();
-    const [row] = await this.getEntityManager().execute<{ total: number }[]>(
-      knex.raw('select count(*)::int as total from articles c where :where', { where: filterSql(knex, 'c', filter) }),
-    );
+    const statement = countStatement(filterMask(filter));
+    const [row] = await this.getEntityManager().execute<{ total: number }[]>(statement.text, statement.bind(filter));
     return Number(row.total);
   }
-
-  private knex(): Knex {
-    return this.getEntityManager().getKnex();
-  }
 }
+
+const ADD_FAVORITE = NamedSql.compile(
+  `insert into favorites (user_id, article_id)
+   select :userId, a.id from articles a where a.slug = :slug
+   on conflict do nothing`,
+);
+
+const REMOVE_FAVORITE = NamedSql.compile(
+  'delete from favorites f using articles a where f.article_id = a.id and a.slug = :slug and f.user_id = :userId',
+);
+
+/** A page of a list or feed, with the total of the whole filter on every row. */
+const pageStatement = NamedSql.cache(
+  (mask: number) =>
+    `select ${articleColumns({ withBody: false })}, (select count(*) from articles c where ${filterText('c', mask)})::int as total
+       from articles a
+       join users u on u.id = a.author_id
+      where ${filterText('a', mask)}
+      order by a.created_at desc, a.id desc
+      limit :limit offset :offset`,
+);
+
+const oneStatement = NamedSql.cache(
+  (mask: number) =>
+    `select ${articleColumns({ withBody: true })}
+       from articles a
+       join users u on u.id = a.author_id
+      where ${filterText('a', mask)}
+      limit 1`,
+);
+
+const countStatement = NamedSql.cache(
+  (mask: number) => `select count(*)::int as total from articles c where ${filterText('c', mask)}`,
+);
 
 /** The view of an article its author just wrote: no favorites yet, and nobody follows themselves. */
 export function newArticleView(article: Article): ArticleView {
@@ -158,59 +157,45 @@ function toArticleView(row: ArticleRow): ArticleView {
   };
 }
 
-/** The `ArticleRow` columns of article `a` by author `u`, as the viewer (undefined: anonymous) sees them. */
-function articleColumns(knex: Knex, { withBody, viewerId }: { withBody: boolean; viewerId: number | undefined }) {
-  return knex.raw(
-    `a.id, a.slug, a.title, a.description, ${withBody ? 'a.body, ' : ''}a.tag_list, a.created_at, a.updated_at,
-     :author,
+/**
+ * The `ArticleRow` columns of article `a` by author `u`, as the viewer `:viewerId` (NULL:
+ * anonymous) sees them.
+ */
+function articleColumns({ withBody }: { withBody: boolean }): string {
+  return `a.id, a.slug, a.title, a.description, ${withBody ? 'a.body, ' : ''}a.tag_list, a.created_at, a.updated_at,
+     ${profileColumns('u', 'a.author_id')},
      (select count(*) from favorites f where f.article_id = a.id)::int as favorites_count,
-     exists(select 1 from favorites f where f.article_id = a.id and f.user_id = :viewerId) as favorited`,
-    { author: profileColumns(knex, 'u', 'a.author_id', viewerId), viewerId: viewerId ?? null },
-  );
+     exists(select 1 from favorites f where f.article_id = a.id and f.user_id = :viewerId) as favorited`;
 }
 
 /**
- * The WHERE clause for a filter over the `articles` row aliased `alias`: fixed SQL text, each
- * condition carrying its own value.
+ * Each filter field's condition on the `articles` row aliased `alias`, bound to the placeholder
+ * of the field's own name (`:tag` is `filter.tag`).
  */
-function filterSql(knex: Knex, alias: string, filter: ArticleFilter): Knex.Raw {
-  const column = (name: string) => `${alias}.${name}`;
-  const conditions: Knex.Raw[] = [];
-  if (filter.id !== undefined) {
-    conditions.push(knex.raw(':column: = :id', { column: column('id'), id: filter.id }));
+const FILTER_CONDITIONS: { [K in keyof Required<ArticleFilter>]: (alias: string) => string } = {
+  id: (alias) => `${alias}.id = :id`,
+  slug: (alias) => `${alias}.slug = :slug`,
+  // `@>` on the GIN-indexed array.
+  tag: (alias) => `${alias}.tag_list @> array[:tag]::text[]`,
+  author: (alias) => `${alias}.author_id = (select id from users where username_key = :author)`,
+  favoritedBy: (alias) =>
+    `${alias}.id in (select f.article_id from favorites f where f.user_id = (select id from users where username_key = :favoritedBy))`,
+  feedOf: (alias) => `${alias}.author_id in (select fo.followee_id from follows fo where fo.follower_id = :feedOf)`,
+};
+
+const FILTER_FIELDS = Object.keys(FILTER_CONDITIONS) as (keyof ArticleFilter)[];
+
+/** Which filter fields are given, as bits in `FILTER_FIELDS` order: the statement variant. */
+function filterMask(filter: ArticleFilter): number {
+  let mask = 0;
+  for (let i = 0; i < FILTER_FIELDS.length; i++) {
+    if (filter[FILTER_FIELDS[i]] !== undefined) mask |= 1 << i;
   }
-  if (filter.slug !== undefined) {
-    conditions.push(knex.raw(':column: = :slug', { column: column('slug'), slug: filter.slug }));
-  }
-  if (filter.tag !== undefined) {
-    // `@>` on the GIN-indexed array.
-    conditions.push(knex.raw(':column: @> array[:tag]::text[]', { column: column('tag_list'), tag: filter.tag }));
-  }
-  if (filter.author !== undefined) {
-    conditions.push(
-      knex.raw(':column: = (select id from users where username_key = :author)', {
-        column: column('author_id'),
-        author: filter.author,
-      }),
-    );
-  }
-  if (filter.favoritedBy !== undefined) {
-    conditions.push(
-      knex.raw(
-        ':column: in (select f.article_id from favorites f where f.user_id = (select id from users where username_key = :user))',
-        { column: column('id'), user: filter.favoritedBy },
-      ),
-    );
-  }
-  if (filter.feedOf !== undefined) {
-    conditions.push(
-      knex.raw(':column: in (select fo.followee_id from follows fo where fo.follower_id = :follower)', {
-        column: column('author_id'),
-        follower: filter.feedOf,
-      }),
-    );
-  }
-  if (conditions.length === 0) return knex.raw('true');
-  // Only the fragments are joined; each brings its own bindings.
-  return knex.raw(conditions.map(() => '?').join(' and '), conditions);
+  return mask;
+}
+
+/** The WHERE condition of the filter variant `mask` over the `articles` row aliased `alias`. */
+function filterText(alias: string, mask: number): string {
+  const conditions = FILTER_FIELDS.filter((_, i) => mask & (1 << i)).map((field) => FILTER_CONDITIONS[field](alias));
+  return conditions.length === 0 ? 'true' : conditions.join(' and ');
 }

@@ -1,10 +1,10 @@
 import { Authorized, Body, CurrentUser, Get, HttpCode, JsonController, Post } from 'routing-controllers';
 import { Service } from 'typedi';
 import { PLAIN_RESPONSES } from '../../http/controller-options';
+import { TokenService } from '../users/token.service';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { AuthCredentials } from './dto/auth-credentials.dto';
-import { TokenService } from './token.service';
 
 /**
  * The talk's flask-jwt surface: `POST /auth` trades a username and password for a token, and

@@ -1,4 +1,5 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
+import { NamedSql } from '../../db/named-sql';
 import { ownProfile, type ProfileRow, profileColumns, toProfile } from '../profiles/profile.repository';
 import type { Comment } from './comment.entity';
 import type { CommentView } from './dto/comment.dto';
@@ -15,22 +16,22 @@ interface CommentRow extends ProfileRow {
 export class CommentRepository extends EntityRepository<Comment> {
   /** The comments on the article with this slug, newest first; empty for an unknown slug too. */
   async findViewsOf(slug: string, viewerId: number | undefined): Promise<CommentView[]> {
-    const em = this.getEntityManager();
-    const knex = em.getKnex();
-    const rows = await em.execute<CommentRow[]>(
-      knex.raw(
-        `select c.id, c.body, c.created_at, c.updated_at, :author
-           from comments c
-           join articles a on a.id = c.article_id
-           join users u on u.id = c.author_id
-          where a.slug = :slug
-          order by c.created_at desc, c.id desc`,
-        { author: profileColumns(knex, 'u', 'c.author_id', viewerId), slug },
-      ),
+    const rows = await this.getEntityManager().execute<CommentRow[]>(
+      COMMENTS_OF.text,
+      COMMENTS_OF.bind({ slug, viewerId: viewerId ?? null }),
     );
     return rows.map(toCommentView);
   }
 }
+
+const COMMENTS_OF = NamedSql.compile(
+  `select c.id, c.body, c.created_at, c.updated_at, ${profileColumns('u', 'c.author_id')}
+     from comments c
+     join articles a on a.id = c.article_id
+     join users u on u.id = c.author_id
+    where a.slug = :slug
+    order by c.created_at desc, c.id desc`,
+);
 
 /** The view of a comment its author just wrote: nobody follows themselves. */
 export function newCommentView(comment: Comment): CommentView {

@@ -1,4 +1,5 @@
-import { EntityRepository, type Knex } from '@mikro-orm/postgresql';
+import { EntityRepository } from '@mikro-orm/postgresql';
+import { NamedSql } from '../../db/named-sql';
 import type { Profile } from './dto/profile.response';
 import type { Follow } from './follow.entity';
 
@@ -20,64 +21,45 @@ export function ownProfile(user: { username: string; bio: string | null; image: 
 }
 
 /**
- * The `ProfileRow` columns of the user row aliased `users`, whose id is `userId` (a column):
- * the one place that says how `following` is computed, for every read that shows an author.
- * An anonymous viewer (undefined) follows nobody.
+ * The `ProfileRow` columns of the user row aliased `users`, whose id is the column `userId`, as
+ * the viewer `:viewerId` (NULL: anonymous, who follows nobody) sees them: the one place that says
+ * how `following` is computed, for every read that shows an author.
  */
-export function profileColumns(knex: Knex, users: string, userId: string, viewerId: number | undefined): Knex.Raw {
-  return knex.raw(
-    `:username:, :bio:, :image:,
-     exists(select 1 from follows fo where fo.follower_id = :viewerId and fo.followee_id = :userId:) as following`,
-    {
-      username: `${users}.username`,
-      bio: `${users}.bio`,
-      image: `${users}.image`,
-      userId,
-      viewerId: viewerId ?? null,
-    },
-  );
+export function profileColumns(users: string, userId: string): string {
+  return `${users}.username, ${users}.bio, ${users}.image,
+     exists(select 1 from follows fo where fo.follower_id = :viewerId and fo.followee_id = ${userId}) as following`;
 }
 
 interface ProfileWithIdRow extends ProfileRow {
   id: number;
 }
 
+const FIND_PROFILE = NamedSql.compile(
+  `select u.id, ${profileColumns('u', 'u.id')} from users u where u.username_key = :usernameKey`,
+);
+const FOLLOW = NamedSql.compile(
+  'insert into follows (follower_id, followee_id) values (:followerId, :followeeId) on conflict do nothing',
+);
+const UNFOLLOW = NamedSql.compile('delete from follows where follower_id = :followerId and followee_id = :followeeId');
+
 /** Profiles as the viewer sees them, and the follows between users. */
 export class ProfileRepository extends EntityRepository<Follow> {
   /** One statement: the user with this `usernameKey` and whether the viewer follows them. */
   async findProfile(usernameKey: string, viewerId: number | undefined): Promise<ProfileWithIdRow | undefined> {
-    const em = this.getEntityManager();
-    const knex = em.getKnex();
-    const [row] = await em.execute<ProfileWithIdRow[]>(
-      knex.raw('select u.id, :profile from users u where u.username_key = :usernameKey', {
-        profile: profileColumns(knex, 'u', 'u.id', viewerId),
-        usernameKey,
-      }),
+    const [row] = await this.getEntityManager().execute<ProfileWithIdRow[]>(
+      FIND_PROFILE.text,
+      FIND_PROFILE.bind({ usernameKey, viewerId: viewerId ?? null }),
     );
     return row;
   }
 
   /** Idempotent: following someone already followed changes nothing. */
   async follow(followerId: number, followeeId: number): Promise<void> {
-    const em = this.getEntityManager();
-    await em.execute(
-      em
-        .getKnex()
-        .raw(
-          'insert into follows (follower_id, followee_id) values (:followerId, :followeeId) on conflict do nothing',
-          { followerId, followeeId },
-        ),
-    );
+    await this.getEntityManager().execute(FOLLOW.text, FOLLOW.bind({ followerId, followeeId }));
   }
 
   /** Idempotent: unfollowing someone not followed changes nothing. */
   async unfollow(followerId: number, followeeId: number): Promise<void> {
-    const em = this.getEntityManager();
-    await em.execute(
-      em.getKnex().raw('delete from follows where follower_id = :followerId and followee_id = :followeeId', {
-        followerId,
-        followeeId,
-      }),
-    );
+    await this.getEntityManager().execute(UNFOLLOW.text, UNFOLLOW.bind({ followerId, followeeId }));
   }
 }

@@ -7,9 +7,8 @@ export class TagRepository extends EntityRepository<Tag> {
    * (collation "C"), the same order as each article's sorted tagList.
    */
   async findNamesInUse(): Promise<string[]> {
-    const em = this.getEntityManager();
-    const rows = await em.execute<{ name: string }[]>(
-      em.getKnex().raw('select name from tags where articles_count > 0 order by name collate "C"'),
+    const rows = await this.getEntityManager().execute<{ name: string }[]>(
+      'select name from tags where articles_count > 0 order by name collate "C"',
     );
     return rows.map((row) => row.name);
   }

@@ -1,11 +1,11 @@
 import { Authorized, Body, CurrentUser, Get, HttpCode, JsonController, Post, Put } from 'routing-controllers';
 import { Service } from 'typedi';
 import { PLAIN_RESPONSES } from '../../http/controller-options';
-import { TokenService } from '../auth/token.service';
 import { LoginUserRequest } from './dto/login-user.dto';
 import { RegisterUserRequest } from './dto/register-user.dto';
 import { UpdateUserRequest } from './dto/update-user.dto';
 import { toUserResponse, type UserResponse } from './dto/user.response';
+import { TokenService } from './token.service';
 import { User } from './user.entity';
 import { UsersService } from './users.service';
 

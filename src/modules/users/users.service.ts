@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Service } from 'typedi';
+import { uniqueViolationField } from '../../db/database-errors';
 import { AlreadyTaken, Unauthenticated } from '../../domain/errors';
 import type { LoginUser } from './dto/login-user.dto';
 import type { NewUser } from './dto/register-user.dto';
@@ -24,9 +25,7 @@ export class UsersService {
       username,
       passwordHash: await hashPassword(input.password),
     });
-    // A concurrent registration can still win the race; the unique indexes catch it and the
-    // error handler answers 422 naming the field.
-    await this.em.flush();
+    await this.flushClaimingUniqueFields();
     return user;
   }
 
@@ -63,7 +62,7 @@ export class UsersService {
     if (changes.password !== undefined) user.passwordHash = await hashPassword(changes.password);
     if (changes.bio !== undefined) user.bio = changes.bio || null;
     if (changes.image !== undefined) user.image = changes.image || null;
-    await this.em.flush();
+    await this.flushClaimingUniqueFields();
     return user;
   }
 
@@ -71,7 +70,21 @@ export class UsersService {
     return this.users.findOne({ id });
   }
 
-  /** 422 listing every taken field, so a form can show both at once. */
+  /**
+   * A concurrent registration or update can claim the same email or username between our check
+   * and our write; the unique indexes catch it, and it is the same AlreadyTaken as the check's.
+   */
+  private async flushClaimingUniqueFields(): Promise<void> {
+    try {
+      await this.em.flush();
+    } catch (error) {
+      const field = uniqueViolationField(error);
+      if (field) throw new AlreadyTaken(`${field} has already been taken`);
+      throw error;
+    }
+  }
+
+  /** AlreadyTaken listing every taken field, so a form can show both at once. */
   private async assertAvailable(fields: { email?: string; username?: string }, exceptUserId?: number) {
     const [byEmail, byUsername] = await Promise.all([
       fields.email === undefined ? null : this.users.findByEmail(fields.email),

@@ -10,7 +10,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsText } from '../../../http/text-rules';
+import { IsText } from '../../../validation/text-rules';
 import { BODY_MAX, DESCRIPTION_MAX, NOT_BLANK, TAG_MAX, TAGS_MAX, TITLE_MAX } from './article-fields';
 
 export class NewArticle {

@@ -1,5 +1,5 @@
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { IsText } from '../../../http/text-rules';
+import { IsText } from '../../../validation/text-rules';
 import { PASSWORD_MAX, USERNAME_MAX } from '../../users/dto/user-fields';
 
 /** flask-jwt's `/auth` body: `{"username", "password"}`, without the RealWorld envelope. */

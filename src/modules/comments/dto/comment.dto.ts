@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsDefined, IsObject, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { IsText } from '../../../http/text-rules';
+import { IsText } from '../../../validation/text-rules';
 import type { Profile } from '../../profiles/dto/profile.response';
 
 export const COMMENT_BODY_MAX = 10_000;

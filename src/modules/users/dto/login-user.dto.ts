@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsDefined, IsNotEmpty, IsObject, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { IsText } from '../../../http/text-rules';
+import { IsText } from '../../../validation/text-rules';
 import { EMAIL_MAX, PASSWORD_MAX } from './user-fields';
 
 export class LoginUser {

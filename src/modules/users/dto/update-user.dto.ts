@@ -12,7 +12,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsText } from '../../../http/text-rules';
+import { IsText } from '../../../validation/text-rules';
 import {
   BIO_MAX,
   EMAIL_MAX,
