@@ -124,8 +124,18 @@ function pickTargets(benchUrl) {
         from articles a left join counts c on c.article_id = a.id
        order by abs(coalesce(c.comments, 0) - (select round(avg(comments)) from counts)) nulls last, a.id
        limit 1`);
+    // A title word in about 1% of the articles: a search that matches a page and more, as a
+    // typical one does, rather than the rarest or the most common word.
+    const word = await client.query(`
+      select word, ndoc::int as articles
+        from ts_stat('select to_tsvector(''simple'', title) from articles')
+       where length(word) >= 5 and word ~ '^[a-z]+$'
+       order by abs(ndoc - (select count(*) / 100.0 from articles)), word
+       limit 1`);
     const version = await client.query('show server_version');
     return {
+      searchWord: word.rows[0]?.word ?? 'synergy',
+      searchArticles: word.rows[0]?.articles ?? 0,
       tag: tag.rows[0]?.tag ?? 'dragons',
       tagArticles: tag.rows[0]?.articles ?? 0,
       slug: slug.rows[0]?.slug ?? 'no-such-article',
@@ -294,6 +304,10 @@ async function main(children) {
     { name: 'GET /api/articles', url: `${ours}/api/articles` },
     { name: `GET /api/articles?tag=${picked.tag}`, url: `${ours}/api/articles?tag=${encodeURIComponent(picked.tag)}` },
     {
+      name: `GET /api/articles?search=${picked.searchWord}`,
+      url: `${ours}/api/articles?search=${encodeURIComponent(picked.searchWord)}`,
+    },
+    {
       name: 'GET /api/articles/feed',
       url: `${ours}/api/articles/feed`,
       headers: login.token ? { authorization: `Token ${login.token}` } : {},
@@ -432,6 +446,8 @@ async function main(children) {
       tagArticles: picked.tagArticles,
       slug: picked.slug,
       slugComments: picked.slugComments,
+      searchWord: picked.searchWord,
+      searchArticles: picked.searchArticles,
       demoLoginStatus: login.status,
     },
     checks: { listComparison, probes },

@@ -45,6 +45,7 @@ describe('SQL statements per request', () => {
   for (const [name, path] of [
     ['GET /api/articles', () => `/api/articles?tag=${tag}`],
     ['GET /api/articles/feed', () => '/api/articles/feed?'],
+    ['GET /api/articles?search=', () => `/api/articles?search=spec%20artic&tag=${tag}`],
   ] as const) {
     it(`${name}: at most 4 statements, the same for limit 1 and limit 100`, async () => {
       const one = await statementsFor(api().get(`${path()}&limit=1`).set(authHeader(reader)));
@@ -55,6 +56,20 @@ describe('SQL statements per request', () => {
       expect(hundred.count, hundred.statements.join('\n')).to.equal(one.count);
     });
   }
+
+  it('GET /api/articles?search= finds the whole page and its total in ONE statement', async () => {
+    const { count, status, statements } = await statementsFor(
+      api().get(`/api/articles?search=spec%20artic&tag=${tag}&limit=100`),
+    );
+    expect(status).to.equal(200);
+    const articleReads = statements.filter((sql) => /from "?articles"?/i.test(sql));
+    expect(articleReads, statements.join('\n')).to.have.length(1);
+    expect(articleReads[0]).to.match(/search_vector @@/);
+    expect(count, statements.join('\n')).to.be.at.most(4);
+    const found = await api().get(`/api/articles?search=spec%20artic&tag=${tag}&limit=100`).expect(200);
+    expect(found.body.articles).to.have.length(30);
+    expect(found.body.articlesCount).to.equal(30);
+  });
 
   it('GET /api/articles anonymously: at most 4 statements for limit 100', async () => {
     const { count, status, statements } = await statementsFor(api().get(`/api/articles?tag=${tag}&limit=100`));

@@ -3,6 +3,7 @@ import { NamedSql } from '../../db/named-sql';
 import { ownProfile, type ProfileRow, profileColumns, toProfile } from '../profiles/profile.repository';
 import type { Article } from './article.entity';
 import type { ArticleView } from './dto/article.response';
+import { searchTsQuery } from './search-query';
 
 /** Which articles a read wants; every given field narrows the set (AND). */
 export interface ArticleFilter {
@@ -15,6 +16,11 @@ export interface ArticleFilter {
   favoritedBy?: string;
   /** Id of a user: articles by the authors they follow. */
   feedOf?: number;
+  /**
+   * `?search=` text as the user typed it: full-text search, and the list is then ranked by
+   * relevance. Text without any word is no filter (see `searchTsQuery`).
+   */
+  search?: string;
 }
 
 export interface ArticlePage {
@@ -53,22 +59,20 @@ export class ArticleRepository extends EntityRepository<Article> {
     page: ArticlePage,
     viewerId: number | undefined,
   ): Promise<{ articles: ArticleView[]; total: number }> {
-    const statement = pageStatement(filterMask(filter));
-    const rows = await this.getEntityManager().execute<ArticleRow[]>(
-      statement.text,
-      statement.bind({ ...filter, viewerId: viewerId ?? null, limit: page.limit, offset: page.offset }),
-    );
+    const { text, values, bound } = pageQuery(filter, page, viewerId);
+    const rows = await this.getEntityManager().execute<ArticleRow[]>(text, values);
     const articles = rows.map(toArticleView);
     if (rows.length > 0) return { articles, total: Number(rows[0].total) };
     // An empty page (offset past the end) carries no total; ask for it alone.
-    return { articles, total: page.offset === 0 ? 0 : await this.countMatching(filter) };
+    return { articles, total: page.offset === 0 ? 0 : await this.countMatching(bound) };
   }
 
   async findOneView(filter: ArticleFilter, viewerId: number | undefined): Promise<ArticleView | undefined> {
-    const statement = oneStatement(filterMask(filter));
+    const bound = withSearchQuery(filter);
+    const statement = oneStatement(filterMask(bound));
     const [row] = await this.getEntityManager().execute<ArticleRow[]>(
       statement.text,
-      statement.bind({ ...filter, viewerId: viewerId ?? null }),
+      statement.bind({ ...bound, viewerId: viewerId ?? null }),
     );
     return row && toArticleView(row);
   }
@@ -85,11 +89,27 @@ export class ArticleRepository extends EntityRepository<Article> {
     await this.getEntityManager().execute(REMOVE_FAVORITE.text, REMOVE_FAVORITE.bind({ userId, slug }));
   }
 
+  /** `filter` as bound: its search already a tsquery. */
   private async countMatching(filter: ArticleFilter): Promise<number> {
     const statement = countStatement(filterMask(filter));
     const [row] = await this.getEntityManager().execute<{ total: number }[]>(statement.text, statement.bind(filter));
     return Number(row.total);
   }
+}
+
+/**
+ * The statement `findPage` sends, with its values (exported so a spec can EXPLAIN exactly it), and
+ * the filter as bound.
+ */
+export function pageQuery(
+  filter: ArticleFilter,
+  page: ArticlePage,
+  viewerId: number | undefined,
+): { text: string; values: unknown[]; bound: ArticleFilter } {
+  const bound = withSearchQuery(filter);
+  const statement = pageStatement(filterMask(bound));
+  const values = statement.bind({ ...bound, viewerId: viewerId ?? null, limit: page.limit, offset: page.offset });
+  return { text: statement.text, values, bound };
 }
 
 const ADD_FAVORITE = NamedSql.compile(
@@ -102,14 +122,17 @@ const REMOVE_FAVORITE = NamedSql.compile(
   'delete from favorites f using articles a where f.article_id = a.id and a.slug = :slug and f.user_id = :userId',
 );
 
-/** A page of a list or feed, with the total of the whole filter on every row. */
+/**
+ * A page of a list or feed, with the total of the whole filter on every row. Newest first; with a
+ * search, most relevant first, then newest.
+ */
 const pageStatement = NamedSql.cache(
   (mask: number) =>
     `select ${articleColumns({ withBody: false })}, (select count(*) from articles c where ${filterText('c', mask)})::int as total
        from articles a
        join users u on u.id = a.author_id
       where ${filterText('a', mask)}
-      order by a.created_at desc, a.id desc
+      order by ${mask & SEARCH_BIT ? `ts_rank(a.search_vector, ${SEARCH_TSQUERY}) desc, ` : ''}a.created_at desc, a.id desc
       limit :limit offset :offset`,
 );
 
@@ -181,9 +204,30 @@ const FILTER_CONDITIONS: { [K in keyof Required<ArticleFilter>]: (alias: string)
   favoritedBy: (alias) =>
     `${alias}.id in (select f.article_id from favorites f where f.user_id = (select id from users where username_key = :favoritedBy))`,
   feedOf: (alias) => `${alias}.author_id in (select fo.followee_id from follows fo where fo.follower_id = :feedOf)`,
+  // `@@` on the GIN-indexed generated column; `:search` is a tsquery built by `withSearchQuery`.
+  search: (alias) => `${alias}.search_vector @@ ${SEARCH_TSQUERY}`,
 };
 
+/**
+ * The search as a tsquery: the words under English stemming (`running` finds `runs`) OR as
+ * written (`simple`: English stop words, words the stemmer mangles, Korean and other scripts).
+ * The vector holds both forms of every field, so either side can match.
+ */
+const SEARCH_TSQUERY = `(to_tsquery('english', :search) || to_tsquery('simple', :search))`;
+
 const FILTER_FIELDS = Object.keys(FILTER_CONDITIONS) as (keyof ArticleFilter)[];
+const SEARCH_BIT = 1 << FILTER_FIELDS.indexOf('search');
+
+/**
+ * The filter with its search text turned into the tsquery the statements bind (never the text
+ * itself), or without a search when the text has no word.
+ */
+function withSearchQuery(filter: ArticleFilter): ArticleFilter {
+  if (filter.search === undefined) return filter;
+  const { search, ...rest } = filter;
+  const query = searchTsQuery(search);
+  return query === undefined ? rest : { ...rest, search: query };
+}
 
 /** Which filter fields are given, as bits in `FILTER_FIELDS` order: the statement variant. */
 function filterMask(filter: ArticleFilter): number {

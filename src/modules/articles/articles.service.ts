@@ -25,6 +25,7 @@ export class ArticlesService {
     if (query.tag !== undefined) filter.tag = normalizeTags([query.tag])[0] ?? '';
     if (query.author !== undefined) filter.author = usernameKey(query.author);
     if (query.favorited !== undefined) filter.favoritedBy = usernameKey(query.favorited);
+    if (query.search !== undefined) filter.search = query.search;
     return this.page(filter, query, viewer);
   }
 

@@ -1,7 +1,9 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PG_INTEGER_MAX } from '../../../db/pg-limits';
+import { IsText } from '../../../validation/text-rules';
 import { USERNAME_MAX } from '../../users/dto/user-fields';
+import { SEARCH_MAX } from '../search-query';
 import { TAG_MAX } from './article-fields';
 
 /**
@@ -39,4 +41,11 @@ export class ListArticlesQuery extends PageQuery {
   @IsString()
   @IsOptional()
   favorited?: string;
+
+  /** Full-text search (see `searchTsQuery`): one line of text, at most SEARCH_MAX characters. */
+  @IsText('single-line')
+  @MaxLength(SEARCH_MAX)
+  @IsString()
+  @IsOptional()
+  search?: string;
 }
