@@ -14,12 +14,13 @@ import './error-response.dto';
  * class-validator decorators (class-validator-jsonschema), statuses and security from
  * `@Documented`. Pure: no server, no database.
  */
-export function buildOpenApiDocument(controllers: Function[]): OpenAPIObject {
+export function buildOpenApiDocument(controllers: readonly (new (...args: never[]) => unknown)[]): OpenAPIObject {
   const storage = getMetadataArgsStorage();
+  const listed = new Set<unknown>(controllers);
   // Only the app's controllers: the registry is process-wide, and specs may declare others.
   const ours = Object.create(storage) as typeof storage;
-  ours.controllers = storage.controllers.filter((controller) => controllers.includes(controller.target));
-  ours.actions = storage.actions.filter((action) => controllers.includes(action.target));
+  ours.controllers = storage.controllers.filter((controller) => listed.has(controller.target));
+  ours.actions = storage.actions.filter((action) => listed.has(action.target));
 
   // Not exported from the package root; nested DTOs (`@Type(() => X)`) are read from it.
   const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as {
