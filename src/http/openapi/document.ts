@@ -57,8 +57,9 @@ export function buildOpenApiDocument(controllers: readonly (new (...args: never[
       },
     },
   );
-  document.paths = withoutTrailingSlashes(document.paths);
-  return document;
+  // The usual reading order: version, info, paths, then the components they refer to.
+  const { openapi, info, paths, components, ...rest } = document;
+  return { openapi, info, paths: withoutTrailingSlashes(paths), components, ...rest };
 }
 
 function errorResponses(): ResponsesObject {

@@ -1,0 +1,17 @@
+import type { Command } from 'commander';
+import { controllers } from '../../app';
+import { buildOpenApiDocument } from '../../http/openapi/document';
+
+/** The OpenAPI document as GET /openapi.json serves it, indented, ending in a newline. */
+export function openApiText(): string {
+  return `${JSON.stringify(buildOpenApiDocument(controllers), null, 2)}\n`;
+}
+
+export function registerOpenApiCommand(program: Command): void {
+  program
+    .command('openapi')
+    .description('print the OpenAPI document generated from the controllers (no server, no database)')
+    .action(() => {
+      process.stdout.write(openApiText());
+    });
+}
