@@ -76,8 +76,8 @@ describe('GET /docs in headless Chromium', function () {
     // The server's answer, as the page renders it (the row under the table's header).
     const answer = tags.locator('.live-responses-table tr.response');
     await answer.waitFor();
-    expect((await answer.locator('.response-col_status').innerText()).trim()).to.equal('200');
-    expect(await answer.locator('.response-col_description').innerText()).to.contain(tag);
+    expect((await answer.locator('.response-col_status').textContent())?.trim()).to.equal('200');
+    expect(await answer.locator('.response-col_description').textContent()).to.contain(tag);
     expect(outside, 'requests that left the app').to.deep.equal([]);
   });
 });
