@@ -12,7 +12,6 @@ import { errorHandler } from './http/error-handler';
 import { jsonBody } from './http/json-body';
 import { jsonResponse } from './http/json-response';
 import { ApiDocument } from './http/openapi/api-document';
-import { buildOpenApiDocument } from './http/openapi/document';
 import { ormRequestContext } from './http/request-context';
 import { requestLog } from './http/request-log';
 import type { AppContext, AppState } from './http/state';
@@ -71,8 +70,16 @@ const perAppContainers: IocAdapter = {
  */
 export function createApp({ config, logger, orm }: AppDependencies): Koa<AppState> {
   const container = createContainer({ config, logger, orm });
-  // Generated from the controllers' decorators on the first GET /openapi.json, then cached.
-  container.set(ApiDocument, new ApiDocument(() => buildOpenApiDocument(controllers)));
+  // Generated from the controllers' decorators on the first GET /openapi.json, then cached. The
+  // generator (routing-controllers-openapi, class-validator-jsonschema) is loaded only then, not
+  // at start-up: a Lambda cold start does not pay for it.
+  container.set(
+    ApiDocument,
+    new ApiDocument(() => {
+      const { buildOpenApiDocument } = require('./http/openapi/document') as typeof import('./http/openapi/document');
+      return buildOpenApiDocument(controllers);
+    }),
+  );
   // Before the controllers are registered; the same adapter every time.
   useContainer(perAppContainers);
 

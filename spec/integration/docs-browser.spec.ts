@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createLambdaHandler } from '../../src/lambda';
 import { createArticle, createUser, uniqueTag } from '../support/factories';
 import { lambdaBridge } from '../support/lambda-bridge';
@@ -41,6 +41,8 @@ describe('GET /docs in headless Chromium', function () {
     server = transport === 'lambda' ? lambdaBridge(createLambdaHandler(async () => app)) : createServer(app.callback());
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // Loaded only when the spec runs: every mocha process (nested ones too) loads this file.
+    const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
   });
 

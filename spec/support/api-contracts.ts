@@ -1,10 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Response } from 'supertest';
-import { parse } from 'yaml';
 import { controllers } from '../../src/app';
-import { buildOpenApiDocument } from '../../src/http/openapi/document';
-import { ContractChecker, type Exchange } from './contract';
+import type { ContractChecker, Exchange } from './contract';
+
+// The generator, ajv and the YAML parser load with the first check, not with every mocha process
+// (specs spawn nested ones).
+const load = {
+  contract: () => require('./contract') as typeof import('./contract'),
+  document: () => require('../../src/http/openapi/document') as typeof import('../../src/http/openapi/document'),
+  yaml: () => require('yaml') as typeof import('yaml'),
+};
 
 /** The RealWorld contract, beside the repository (as in CI); the check is skipped without it. */
 export const REALWORLD_CONTRACT_PATH = resolve(__dirname, '../../../shared/realworld/openapi.yml');
@@ -14,7 +20,9 @@ let realWorld: ContractChecker | null | undefined;
 
 /** Our generated document (the one GET /openapi.json serves), strictly. */
 export function ourContract(): ContractChecker {
-  ours ??= new ContractChecker(buildOpenApiDocument(controllers) as never, { mode: 'strict' });
+  ours ??= new (load.contract().ContractChecker)(load.document().buildOpenApiDocument(controllers) as never, {
+    mode: 'strict',
+  });
   return ours;
 }
 
@@ -22,7 +30,10 @@ export function ourContract(): ContractChecker {
 export function realWorldContract(): ContractChecker | null {
   if (realWorld === undefined) {
     realWorld = existsSync(REALWORLD_CONTRACT_PATH)
-      ? new ContractChecker(loadRealWorldContract(REALWORLD_CONTRACT_PATH), { mode: 'shared', pathPrefix: '/api' })
+      ? new (load.contract().ContractChecker)(loadRealWorldContract(REALWORLD_CONTRACT_PATH), {
+          mode: 'shared',
+          pathPrefix: '/api',
+        })
       : null;
     if (!realWorld) {
       console.log(`  (RealWorld contract check skipped: ${REALWORLD_CONTRACT_PATH} is absent)`);
@@ -37,7 +48,7 @@ export function realWorldContract(): ContractChecker | null {
  * examples show `"bio": null`), where the OpenAPI file says plain strings.
  */
 export function loadRealWorldContract(path: string) {
-  const document = parse(readFileSync(path, 'utf8'));
+  const document = load.yaml().parse(readFileSync(path, 'utf8'));
   for (const name of ['User', 'Profile']) {
     const properties = document.components?.schemas?.[name]?.properties ?? {};
     for (const field of ['bio', 'image']) {

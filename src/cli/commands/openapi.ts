@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { controllers } from '../../app';
-import { buildOpenApiDocument } from '../../http/openapi/document';
 
 /** The OpenAPI document as GET /openapi.json serves it, indented, ending in a newline. */
 export function openApiText(): string {
+  // Loaded here, not with the CLI: the generator is only needed by this command.
+  const { buildOpenApiDocument } =
+    require('../../http/openapi/document') as typeof import('../../http/openapi/document');
   return `${JSON.stringify(buildOpenApiDocument(controllers), null, 2)}\n`;
 }
 

@@ -2,9 +2,9 @@ import type { defaultMetadataStorage as MetadataStorage } from 'class-transforme
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import type { OpenAPIObject, PathsObject, ResponsesObject } from 'openapi3-ts';
 import { getMetadataArgsStorage } from 'routing-controllers';
-import { routingControllersToSpec } from 'routing-controllers-openapi';
+import { OpenAPI, routingControllersToSpec } from 'routing-controllers-openapi';
 import { version } from '../../../package.json';
-import { ERROR_DESCRIPTIONS, TOKEN_SCHEME } from './documented';
+import { describeOperation, documentedOperation, ERROR_DESCRIPTIONS, TOKEN_SCHEME } from './documented';
 // Its schema is referenced by every error response; importing it registers its decorators.
 import './error-response.dto';
 
@@ -26,10 +26,14 @@ export function buildOpenApiDocument(controllers: readonly (new (...args: never[
   const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as {
     defaultMetadataStorage: typeof MetadataStorage;
   };
-  const schemas = validationMetadatasToSchemas({
+  applyDocumentedOperations(ours.actions);
+  const generated = validationMetadatasToSchemas({
     classTransformerMetadataStorage: defaultMetadataStorage,
     refPointerPrefix: '#/components/schemas/',
   });
+  // By name: the generator lists them in the order their modules were loaded, which differs
+  // between the server, the CLI and the specs.
+  const schemas = Object.fromEntries(Object.entries(generated).sort(([a], [b]) => a.localeCompare(b)));
   const document = routingControllersToSpec(
     ours,
     {},
@@ -84,4 +88,18 @@ function withoutTrailingSlashes(paths: PathsObject): PathsObject {
     cleaned[key] = { ...cleaned[key], ...item };
   }
   return cleaned;
+}
+
+const applied = new WeakSet<object>();
+
+/** Hands each action's `@Documented` description to routing-controllers-openapi, once per action. */
+function applyDocumentedOperations(actions: ReturnType<typeof getMetadataArgsStorage>['actions']): void {
+  for (const { target, method } of actions) {
+    const description = documentedOperation(target, method);
+    const key = target.prototype[method] as object;
+    if (!description || applied.has(key)) continue;
+    applied.add(key);
+    const descriptor = Object.getOwnPropertyDescriptor(target.prototype, method) as PropertyDescriptor;
+    OpenAPI((operation) => describeOperation(operation, description))(target.prototype, method, descriptor);
+  }
 }

@@ -1,5 +1,4 @@
 import type { OperationObject, ResponseObject, ResponsesObject } from 'openapi3-ts';
-import { OpenAPI } from 'routing-controllers-openapi';
 
 /** Who may call an operation: `required` needs a token; `optional` reads one when it is sent. */
 export type Auth = 'required' | 'optional' | 'none';
@@ -42,13 +41,26 @@ export const ERROR_DESCRIPTIONS: Record<number, string> = {
 const COMMON_ERRORS = [400, 500, 503];
 const BODY_ERRORS = [400, 413, 415, 422];
 
+const descriptions = new Map<object, Map<string, OperationDescription>>();
+
 /**
  * Documents one action: summary, security, and every status it may answer, each with its body
- * schema. Replaces the responses routing-controllers-openapi infers (one 2xx, no schema, and 200
- * for `@OnUndefined(204)` actions), so the document lists exactly what the app sends.
+ * schema. The document builder (document.ts) applies it over what routing-controllers-openapi
+ * infers (one 2xx, no schema, and 200 for `@OnUndefined(204)` actions), so the document lists
+ * exactly what the app sends. Kept here rather than in routing-controllers-openapi's `@OpenAPI`,
+ * so that serving requests never loads that package: only building the document does.
  */
 export function Documented(description: OperationDescription) {
-  return OpenAPI((operation) => describeOperation(operation, description));
+  return (prototype: object, method: string) => {
+    const byMethod = descriptions.get(prototype.constructor) ?? new Map<string, OperationDescription>();
+    byMethod.set(method, description);
+    descriptions.set(prototype.constructor, byMethod);
+  };
+}
+
+/** What `@Documented` said about an action, if anything. */
+export function documentedOperation(controller: object, method: string): OperationDescription | undefined {
+  return descriptions.get(controller)?.get(method);
 }
 
 export function describeOperation(operation: OperationObject, description: OperationDescription): OperationObject {

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsArray, IsString, ValidateNested } from 'class-validator';
-import { JSONSchema } from 'class-validator-jsonschema';
+import { JSONSchema } from './json-schema';
 
 /** The messages of a failed request: one per problem. */
 @JSONSchema({ additionalProperties: false })

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsDateString, IsInt, IsOptional, IsString, ValidateNested } from 'class-validator';
-import { JSONSchema } from 'class-validator-jsonschema';
+import { JSONSchema } from '../../../http/openapi/json-schema';
 import { Profile } from '../../profiles/dto/profile.response';
 
 /** The RealWorld `Article`. Lists leave out `body` (spec 1.1); single-article responses include it. */

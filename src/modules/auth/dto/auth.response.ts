@@ -1,5 +1,5 @@
 import { IsString } from 'class-validator';
-import { JSONSchema } from 'class-validator-jsonschema';
+import { JSONSchema } from '../../../http/openapi/json-schema';
 
 /** flask-jwt's `/auth` answer. */
 @JSONSchema({ additionalProperties: false })

@@ -10,7 +10,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { JSONSchema } from 'class-validator-jsonschema';
+import { JSONSchema } from '../../../http/openapi/json-schema';
 import { IsText } from '../../../validation/text-rules';
 import { Profile } from '../../profiles/dto/profile.response';
 

@@ -1,5 +1,5 @@
 import { IsIn, IsString } from 'class-validator';
-import { JSONSchema } from 'class-validator-jsonschema';
+import { JSONSchema } from '../../../http/openapi/json-schema';
 
 /** `GET /health`: the same shape with 200 (database up) and 503 (down). */
 @JSONSchema({ additionalProperties: false })

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsBoolean, IsString, ValidateNested } from 'class-validator';
-import { JSONSchema } from 'class-validator-jsonschema';
+import { JSONSchema } from '../../../http/openapi/json-schema';
 
 /*
  * Response views are classes so that the OpenAPI document (src/http/openapi) can describe them

@@ -1,5 +1,5 @@
 import { IsArray, IsString } from 'class-validator';
-import { JSONSchema } from 'class-validator-jsonschema';
+import { JSONSchema } from '../../../http/openapi/json-schema';
 
 @JSONSchema({ additionalProperties: false })
 export class TagsResponse {

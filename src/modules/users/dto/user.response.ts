@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsEmail, IsString, ValidateNested } from 'class-validator';
-import { JSONSchema } from 'class-validator-jsonschema';
+import { JSONSchema } from '../../../http/openapi/json-schema';
 import type { User } from '../user.entity';
 
 /** The RealWorld `User` object: the caller's own account, with a fresh token. */
