@@ -11,6 +11,7 @@ import { cors } from './http/cors';
 import { errorHandler } from './http/error-handler';
 import { jsonBody } from './http/json-body';
 import { jsonResponse } from './http/json-response';
+import { ApiDocument } from './http/openapi/api-document';
 import { ormRequestContext } from './http/request-context';
 import { requestLog } from './http/request-log';
 import type { AppContext, AppState } from './http/state';
@@ -19,6 +20,7 @@ import type { Logger } from './logger';
 import { ArticlesController } from './modules/articles/articles.controller';
 import { AuthController } from './modules/auth/auth.controller';
 import { CommentsController } from './modules/comments/comments.controller';
+import { DocsController } from './modules/docs/docs.controller';
 import { HealthController } from './modules/health/health.controller';
 import { ProfilesController } from './modules/profiles/profiles.controller';
 import { TagsController } from './modules/tags/tags.controller';
@@ -34,6 +36,7 @@ export const controllers = [
   ArticlesController,
   CommentsController,
   TagsController,
+  DocsController,
 ];
 
 export interface AppDependencies {
@@ -67,6 +70,16 @@ const perAppContainers: IocAdapter = {
  */
 export function createApp({ config, logger, orm }: AppDependencies): Koa<AppState> {
   const container = createContainer({ config, logger, orm });
+  // Generated from the controllers' decorators on the first GET /openapi.json, then cached. The
+  // generator (routing-controllers-openapi, class-validator-jsonschema) is loaded only then, not
+  // at start-up: a Lambda cold start does not pay for it.
+  container.set(
+    ApiDocument,
+    new ApiDocument(() => {
+      const { buildOpenApiDocument } = require('./http/openapi/document') as typeof import('./http/openapi/document');
+      return buildOpenApiDocument(controllers);
+    }),
+  );
   // Before the controllers are registered; the same adapter every time.
   useContainer(perAppContainers);
 

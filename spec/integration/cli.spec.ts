@@ -54,6 +54,16 @@ function cliProcess(...args: [...string[], Record<string, string>] | string[]): 
 }
 
 describe('CLI', () => {
+  describe('openapi', () => {
+    it('prints the document GET /openapi.json serves, as its own process, without opening a database', async () => {
+      // A database that cannot answer: the command must not try.
+      const result = await cliProcess('openapi', { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+      expect(result.status, result.stderr).to.equal(0);
+      const served = await api().get('/openapi.json').expect(200);
+      expect(JSON.parse(result.stdout)).to.deep.equal(served.body);
+    });
+  });
+
   describe('routes', () => {
     it('lists every route with its method, path and auth requirement', async () => {
       const { code, output } = await cli('routes');

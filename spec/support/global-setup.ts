@@ -1,4 +1,5 @@
 import { DatabaseOwnershipError } from '../../src/db/server-databases';
+import { takeContractViolations } from './api-contracts';
 import { startTestEnvironment, stopTestEnvironment } from './test-env';
 
 /** Mocha global fixtures: migrate one test database for the whole run, close it at the end. */
@@ -19,3 +20,20 @@ export async function mochaGlobalSetup() {
 export async function mochaGlobalTeardown() {
   await stopTestEnvironment();
 }
+
+function failOnContractViolations() {
+  const problems = takeContractViolations();
+  if (problems.length > 0) {
+    throw new Error(`responses outside the API contract:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+/**
+ * Root hooks: every response a spec got through `api()` was checked against the contracts; the
+ * spec whose responses broke them fails here (after each test, and once more at the end for
+ * requests sent from `after` hooks).
+ */
+export const mochaHooks = {
+  afterEach: failOnContractViolations,
+  afterAll: failOnContractViolations,
+};

@@ -12,6 +12,7 @@ import {
   recreateOwnedDatabase,
 } from '../../src/db/server-databases';
 import { createLambdaHandler } from '../../src/lambda';
+import { checkResponse, exchangeOf } from './api-contracts';
 import { serverUrl, testDatabaseName } from './env';
 import { lambdaBridge } from './lambda-bridge';
 import { SqlLog } from './sql-log';
@@ -77,12 +78,27 @@ export function testEnvironment(): TestEnvironment {
   return environment;
 }
 
+const METHODS = ['get', 'post', 'put', 'delete', 'patch', 'head', 'options'] as const;
+
 /**
  * supertest against the app: directly on its request handler (the stack the server runs), or,
  * with SPEC_TRANSPORT=lambda, through the Lambda handler via API Gateway events.
+ *
+ * Every response is checked against the generated OpenAPI document (and the RealWorld contract
+ * when present): a status the operation does not document, or a body that does not match its
+ * schema, fails the spec that received it (see the root hooks in global-setup.ts).
  */
 export function api() {
-  return supertest(testEnvironment().target);
+  const agent = supertest(testEnvironment().target);
+  for (const method of METHODS) {
+    const send = agent[method].bind(agent);
+    agent[method] = (url: string) => {
+      const test = send(url);
+      test.on('response', (response) => checkResponse(exchangeOf(method, url, response)));
+      return test;
+    };
+  }
+  return agent;
 }
 
 /** A forked EntityManager for arranging and inspecting rows outside a request. */

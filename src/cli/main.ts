@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config';
 import { registerInitdbCommand } from './commands/initdb';
 import { CliError, registerMigrationCommands } from './commands/migrations';
+import { registerOpenApiCommand } from './commands/openapi';
 import { registerRoutesCommand } from './commands/routes';
 import { registerSeedCommand } from './commands/seed';
 import { registerUserCommands } from './commands/users';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerSeedCommand(program);
   registerRoutesCommand(program);
+  registerOpenApiCommand(program);
   registerMigrationCommands(program);
   return program;
 }

@@ -1,9 +1,11 @@
 import { Authorized, Body, CurrentUser, Get, HttpCode, JsonController, Post } from 'routing-controllers';
 import { Service } from 'typedi';
 import { PLAIN_RESPONSES } from '../../http/controller-options';
+import { Documented } from '../../http/openapi/documented';
 import { TokenService } from '../users/token.service';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
+import { AccessTokenResponse, ProtectedViewResponse } from './dto/auth.response';
 import { AuthCredentials } from './dto/auth-credentials.dto';
 
 /**
@@ -20,14 +22,25 @@ export class AuthController {
 
   @Post('/auth')
   @HttpCode(200)
-  async issueToken(@Body() credentials: AuthCredentials): Promise<{ access_token: string }> {
+  @Documented({
+    summary: "The talk's flask-jwt login: username and password for an access token",
+    body: true,
+    responses: { 200: AccessTokenResponse },
+    errors: [401],
+  })
+  async issueToken(@Body() credentials: AuthCredentials): Promise<AccessTokenResponse> {
     const user = await this.users.authenticateByUsername(credentials.username, credentials.password);
     return { access_token: this.tokens.sign(user) };
   }
 
   @Get('/protected')
   @Authorized()
-  protectedView(@CurrentUser({ required: true }) user: User) {
+  @Documented({
+    summary: "The talk's view behind the auth decorator",
+    auth: 'required',
+    responses: { 200: ProtectedViewResponse },
+  })
+  protectedView(@CurrentUser({ required: true }) user: User): ProtectedViewResponse {
     return { message: `Hello, ${user.username}! This view is protected.`, username: user.username };
   }
 }

@@ -4,14 +4,10 @@ import { Controller, Ctx, Get } from 'routing-controllers';
 import { Service } from 'typedi';
 import { version } from '../../../package.json';
 import { RETRY_AFTER_SECONDS } from '../../http/error-handler';
+import { Documented } from '../../http/openapi/documented';
+import { HealthReport } from './dto/health.response';
 
 const DATABASE_TIMEOUT_MS = 2000;
-
-export interface HealthReport {
-  status: 'ok' | 'unavailable';
-  database: 'up' | 'down';
-  version: string;
-}
 
 /** The talk's first test, and a readiness probe for load balancers. */
 @Service()
@@ -20,6 +16,7 @@ export class HealthController {
   constructor(private readonly orm: MikroORM) {}
 
   @Get('/')
+  @Documented({ summary: "The talk's first test: Hello World!", responses: { 200: 'text' } })
   hello(@Ctx() ctx: Context): string {
     ctx.type = 'text/plain';
     return 'Hello World!';
@@ -30,6 +27,24 @@ export class HealthController {
    * with Retry-After so a probe or client knows when to ask again.
    */
   @Get('/health')
+  @Documented({
+    summary: 'Readiness: whether the database answers within 2 s',
+    description: 'Answers 503 with the same body (and `Retry-After`) while the database is down.',
+    responses: {
+      200: HealthReport,
+      // The report from this route; the error body while the server is still starting.
+      503: {
+        description: 'The database does not answer, or the server is starting',
+        content: {
+          'application/json': {
+            schema: {
+              oneOf: [{ $ref: '#/components/schemas/HealthReport' }, { $ref: '#/components/schemas/ErrorResponse' }],
+            },
+          },
+        },
+      },
+    },
+  })
   async health(@Ctx() ctx: Context): Promise<HealthReport> {
     const databaseUp = await this.pingDatabase();
     ctx.status = databaseUp ? 200 : 503;

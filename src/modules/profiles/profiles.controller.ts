@@ -1,8 +1,9 @@
 import { Authorized, CurrentUser, Delete, Get, JsonController, Param, Post } from 'routing-controllers';
 import { Service } from 'typedi';
 import { PLAIN_RESPONSES } from '../../http/controller-options';
+import { Documented } from '../../http/openapi/documented';
 import type { User } from '../users/user.entity';
-import type { ProfileResponse } from './dto/profile.response';
+import { ProfileResponse } from './dto/profile.response';
 import { ProfilesService } from './profiles.service';
 
 @Service()
@@ -11,6 +12,7 @@ export class ProfilesController {
   constructor(private readonly profiles: ProfilesService) {}
 
   @Get('/:username')
+  @Documented({ summary: "A user's profile", auth: 'optional', responses: { 200: ProfileResponse }, errors: [404] })
   async get(
     @Param('username') username: string,
     @CurrentUser({ required: false }) viewer?: User,
@@ -20,6 +22,7 @@ export class ProfilesController {
 
   @Post('/:username/follow')
   @Authorized()
+  @Documented({ summary: 'Follow a user', auth: 'required', responses: { 200: ProfileResponse }, errors: [404, 422] })
   async follow(
     @Param('username') username: string,
     @CurrentUser({ required: true }) viewer: User,
@@ -29,6 +32,7 @@ export class ProfilesController {
 
   @Delete('/:username/follow')
   @Authorized()
+  @Documented({ summary: 'Unfollow a user', auth: 'required', responses: { 200: ProfileResponse }, errors: [404] })
   async unfollow(
     @Param('username') username: string,
     @CurrentUser({ required: true }) viewer: User,

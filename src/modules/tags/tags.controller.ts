@@ -1,6 +1,8 @@
 import { Get, JsonController } from 'routing-controllers';
 import { Service } from 'typedi';
 import { PLAIN_RESPONSES } from '../../http/controller-options';
+import { Documented } from '../../http/openapi/documented';
+import { TagsResponse } from './dto/tags.response';
 import { TagsService } from './tags.service';
 
 @Service()
@@ -10,7 +12,8 @@ export class TagsController {
 
   /** Every tag on at least one article, alphabetically. */
   @Get('/')
-  async list(): Promise<{ tags: string[] }> {
+  @Documented({ summary: 'Every tag on at least one article', responses: { 200: TagsResponse } })
+  async list(): Promise<TagsResponse> {
     return { tags: await this.tags.list() };
   }
 }

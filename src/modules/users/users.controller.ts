@@ -1,10 +1,11 @@
 import { Authorized, Body, CurrentUser, Get, HttpCode, JsonController, Post, Put } from 'routing-controllers';
 import { Service } from 'typedi';
 import { PLAIN_RESPONSES } from '../../http/controller-options';
+import { Documented } from '../../http/openapi/documented';
 import { LoginUserRequest } from './dto/login-user.dto';
 import { RegisterUserRequest } from './dto/register-user.dto';
 import { UpdateUserRequest } from './dto/update-user.dto';
-import { toUserResponse, type UserResponse } from './dto/user.response';
+import { toUserResponse, UserResponse } from './dto/user.response';
 import { TokenService } from './token.service';
 import { User } from './user.entity';
 import { UsersService } from './users.service';
@@ -20,6 +21,11 @@ export class UsersController {
 
   @Post('/users')
   @HttpCode(201)
+  @Documented({
+    summary: 'Register a user; answers the account with a token',
+    body: true,
+    responses: { 201: UserResponse },
+  })
   async register(@Body() body: RegisterUserRequest): Promise<UserResponse> {
     const user = await this.users.register(body.user);
     return toUserResponse(user, this.tokens.sign(user));
@@ -27,6 +33,12 @@ export class UsersController {
 
   @Post('/users/login')
   @HttpCode(200)
+  @Documented({
+    summary: 'Log in with email and password; answers the account with a token',
+    body: true,
+    responses: { 200: UserResponse },
+    errors: [401],
+  })
   async login(@Body() body: LoginUserRequest): Promise<UserResponse> {
     const user = await this.users.authenticate(body.user);
     return toUserResponse(user, this.tokens.sign(user));
@@ -34,12 +46,23 @@ export class UsersController {
 
   @Get('/user')
   @Authorized()
+  @Documented({
+    summary: "The caller's account, with a fresh token",
+    auth: 'required',
+    responses: { 200: UserResponse },
+  })
   current(@CurrentUser({ required: true }) user: User): UserResponse {
     return toUserResponse(user, this.tokens.sign(user));
   }
 
   @Put('/user')
   @Authorized()
+  @Documented({
+    summary: "Update the caller's account",
+    auth: 'required',
+    body: true,
+    responses: { 200: UserResponse },
+  })
   async update(@CurrentUser({ required: true }) user: User, @Body() body: UpdateUserRequest): Promise<UserResponse> {
     const updated = await this.users.update(user, body.user);
     return toUserResponse(updated, this.tokens.sign(updated));

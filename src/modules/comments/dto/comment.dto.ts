@@ -1,7 +1,18 @@
 import { Type } from 'class-transformer';
-import { IsDefined, IsObject, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsArray,
+  IsDateString,
+  IsDefined,
+  IsInt,
+  IsObject,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { JSONSchema } from '../../../http/openapi/json-schema';
 import { IsText } from '../../../validation/text-rules';
-import type { Profile } from '../../profiles/dto/profile.response';
+import { Profile } from '../../profiles/dto/profile.response';
 
 export const COMMENT_BODY_MAX = 10_000;
 
@@ -23,10 +34,36 @@ export class CreateCommentRequest {
 }
 
 /** The RealWorld `Comment`. */
-export interface CommentView {
-  id: number;
-  createdAt: string;
-  updatedAt: string;
-  body: string;
-  author: Profile;
+@JSONSchema({ additionalProperties: false })
+export class CommentView {
+  @IsInt()
+  id!: number;
+
+  @IsDateString()
+  createdAt!: string;
+
+  @IsDateString()
+  updatedAt!: string;
+
+  @IsString()
+  body!: string;
+
+  @ValidateNested()
+  @Type(() => Profile)
+  author!: Profile;
+}
+
+@JSONSchema({ additionalProperties: false })
+export class SingleCommentResponse {
+  @ValidateNested()
+  @Type(() => CommentView)
+  comment!: CommentView;
+}
+
+@JSONSchema({ additionalProperties: false })
+export class MultipleCommentsResponse {
+  @ValidateNested({ each: true })
+  @Type(() => CommentView)
+  @IsArray()
+  comments!: CommentView[];
 }

@@ -1,14 +1,34 @@
+import { Type } from 'class-transformer';
+import { IsEmail, IsString, ValidateNested } from 'class-validator';
+import { JSONSchema } from '../../../http/openapi/json-schema';
 import type { User } from '../user.entity';
 
 /** The RealWorld `User` object: the caller's own account, with a fresh token. */
-export interface UserResponse {
-  user: {
-    email: string;
-    token: string;
-    username: string;
-    bio: string | null;
-    image: string | null;
-  };
+@JSONSchema({ additionalProperties: false })
+export class AuthenticatedUser {
+  @IsEmail()
+  email!: string;
+
+  @IsString()
+  token!: string;
+
+  @IsString()
+  username!: string;
+
+  @JSONSchema({ nullable: true })
+  @IsString()
+  bio!: string | null;
+
+  @JSONSchema({ nullable: true })
+  @IsString()
+  image!: string | null;
+}
+
+@JSONSchema({ additionalProperties: false })
+export class UserResponse {
+  @ValidateNested()
+  @Type(() => AuthenticatedUser)
+  user!: AuthenticatedUser;
 }
 
 export function toUserResponse(user: User, token: string): UserResponse {
