@@ -6,7 +6,10 @@
  *   - values under keys that name a secret (password, token, authorization, cookie, secret, dsn,
  *     api key, session) are replaced;
  *   - in every string, URL passwords (`postgres://user:pw@host`), `password=` pairs and JSON Web
- *     Tokens (with or without their `Token`/`Bearer`/`JWT` scheme) are replaced.
+ *     Tokens (with or without their `Token`/`Bearer`/`JWT` scheme) are replaced;
+ *   - in a string holding an SQL statement, every string literal becomes `'?'`: the ORM's error
+ *     messages quote the failed statement with its values, which are request bodies (a comment,
+ *     an email, a password hash).
  */
 
 export const FILTERED = '[Filtered]';
@@ -14,10 +17,13 @@ export const FILTERED = '[Filtered]';
 const SECRET_KEY = /pass(word|wd)?|secret|token|authori[sz]ation|cookie|session|api[-_]?key|dsn|jwt|credential/i;
 const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):[^\s@/]*@/gi;
 const PASSWORD_PAIR = /\b(password|passwd|pwd)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&]+)/gi;
+const SQL_STATEMENT = /\b(insert\s+into|update\s+\S+\s+set|delete\s+from|select\s[\s\S]*?\sfrom)\s/i;
+const SQL_STRING_LITERAL = /[eE]?'(?:[^']|'')*'/g;
 const JWT = /\b((?:Token|Bearer|JWT)\s+)?eyJ[\w-]*\.[\w-]+\.[\w-]+/g;
 
 export function scrubString(text: string): string {
-  return text
+  const withoutValues = SQL_STATEMENT.test(text) ? text.replace(SQL_STRING_LITERAL, "'?'") : text;
+  return withoutValues
     .replace(URL_PASSWORD, `$1:${FILTERED}@`)
     .replace(PASSWORD_PAIR, `$1$2${FILTERED}`)
     .replace(JWT, (_match, scheme: string | undefined) => `${scheme ?? ''}${FILTERED}`);

@@ -35,6 +35,9 @@ export function createSentryReporter(options: { dsn: string; environment: string
     sendClientReports: false,
     // Would hook Node's diagnostics channels for the auto-instrumentation we do not use.
     enableRuntimeChannelInjection: false,
+    // No tracing (tracesSampleRate unset); were it turned on, 'static' sends transactions through
+    // beforeSendTransaction, where SDK 11's default ('stream') would bypass that scrubber.
+    traceLifecycle: 'static',
     beforeSend: (event) => scrubEvent(event),
     beforeSendTransaction: (event) => scrubEvent(event),
   });
@@ -45,9 +48,10 @@ export function createSentryReporter(options: { dsn: string; environment: string
   return {
     enabled: true,
     capture(error, context) {
-      const { userId, ...tags } = context;
+      const { userId, requestId, ...rest } = context;
       const errorScope = scope.clone();
-      for (const [key, value] of Object.entries(tags)) {
+      // Sentry's tag names are snake_case; each becomes a filter in its UI.
+      for (const [key, value] of Object.entries({ request_id: requestId, ...rest })) {
         if (value !== undefined) errorScope.setTag(key, value);
       }
       if (userId !== undefined) errorScope.setUser({ id: String(userId) });
