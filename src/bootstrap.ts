@@ -22,6 +22,11 @@ export interface BootstrapOptions {
   database?: Omit<OpenDatabaseOptions, 'migrate' | 'logger'>;
   /** Opens the database; `openDatabase` when absent (the server waits for it first). */
   open?: (config: AppConfig, options: OpenDatabaseOptions & { logger: Logger }) => Promise<Database>;
+  /**
+   * Report a failure to open the database (true when absent). The CLI says false: it reports
+   * every failure of a command itself, naming the command.
+   */
+  reportStartupFailure?: boolean;
   /** Build the Koa app too (everything but the CLI and the migrate Lambda). */
   app?: boolean;
 }
@@ -57,8 +62,10 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<Bootstr
     database = await (options.open ?? openDatabase)(config, { ...options.database, migrate, logger });
   } catch (error) {
     // The process is about to stop (or a Lambda invocation to fail): send the report first.
-    errorReporter.capture(error, { source: 'startup' });
-    await errorReporter.flush(FLUSH_TIMEOUT_MS);
+    if (options.reportStartupFailure ?? true) {
+      errorReporter.capture(error, { source: 'startup' });
+      await errorReporter.flush(FLUSH_TIMEOUT_MS);
+    }
     throw error;
   }
   const close = () => database.close();
