@@ -17,7 +17,8 @@ N=${N:-20000}
 ROUNDS=${ROUNDS:-3}
 TCK=$(getconf CLK_TCK)
 AUTOCANNON="$ROOT/node_modules/.bin/autocannon"
-port=4300
+# Ports BASE_PORT+1, +2, ... (default 4301...): another run on the machine may hold the defaults.
+port=${BASE_PORT:-4300}
 declare -A PIDS PORTS
 for dir in "$@"; do
   port=$((port + 1)); PORTS[$dir]=$port
@@ -28,6 +29,11 @@ for dir in "$@"; do
 done
 trap 'for dir in "$@"; do kill ${PIDS[$dir]} 2>/dev/null; done' EXIT
 sleep 6
+for dir in "$@"; do
+  # A server that did not start (port taken, bad build) would otherwise be measured as 0 us while
+  # autocannon loads whatever else answers on its port.
+  if ! kill -0 "${PIDS[$dir]}" 2>/dev/null; then echo "the server of $dir exited (port ${PORTS[$dir]} taken?)" >&2; exit 1; fi
+done
 cpu_ms() { awk -v t="$TCK" '{ print ($14 + $15) * 1000 / t }' "/proc/$1/stat"; }
 for round in $(seq 1 "$ROUNDS"); do
   for dir in "$@"; do

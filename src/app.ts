@@ -5,6 +5,7 @@ import compress from 'koa-compress';
 import { type Action, type ClassConstructor, type IocAdapter, useContainer, useKoaServer } from 'routing-controllers';
 import type { ContainerInstance } from 'typedi';
 import type { AppConfig } from './config/config';
+import { ERROR_REPORTER } from './config/tokens';
 import { createContainer } from './container';
 import { authCheckers, jwtMiddleware } from './http/auth';
 import { cors } from './http/cors';
@@ -26,6 +27,7 @@ import { ProfilesController } from './modules/profiles/profiles.controller';
 import { TagsController } from './modules/tags/tags.controller';
 import { UserRepository } from './modules/users/user.repository';
 import { UsersController } from './modules/users/users.controller';
+import { type ErrorReporter, noopErrorReporter } from './observability/error-reporter';
 
 /** Every controller, listed explicitly: a glob finds nothing in a compiled or bundled build. */
 export const controllers = [
@@ -43,10 +45,17 @@ export interface AppDependencies {
   config: AppConfig;
   logger: Logger;
   orm: MikroORM;
+  /** Where 5xx are reported; none (the no-op reporter) when absent. */
+  errorReporter?: ErrorReporter;
 }
 
 /** Each app's own container, found from a request through `ctx.app`. */
 const appContainers = new WeakMap<Koa<AppState>, ContainerInstance>();
+
+/** The reporter an app from createApp() was built with (the Lambda handler flushes it). */
+export function errorReporterOf(app: Koa): ErrorReporter {
+  return appContainers.get(app as Koa<AppState>)?.get(ERROR_REPORTER) ?? noopErrorReporter;
+}
 
 /**
  * routing-controllers has one IoC adapter per process, but hands it the action being served:
@@ -68,8 +77,8 @@ const perAppContainers: IocAdapter = {
  * The composition root: the one Koa app that the HTTP server, the specs and the Lambda handler
  * all serve. Middleware runs outermost first. Re-entrant: every call builds its own services.
  */
-export function createApp({ config, logger, orm }: AppDependencies): Koa<AppState> {
-  const container = createContainer({ config, logger, orm });
+export function createApp({ config, logger, orm, errorReporter = noopErrorReporter }: AppDependencies): Koa<AppState> {
+  const container = createContainer({ config, logger, orm, errorReporter });
   // Generated from the controllers' decorators on the first GET /openapi.json, then cached. The
   // generator (routing-controllers-openapi, class-validator-jsonschema) is loaded only then, not
   // at start-up: a Lambda cold start does not pay for it.
@@ -90,7 +99,7 @@ export function createApp({ config, logger, orm }: AppDependencies): Koa<AppStat
   app.silent = true;
 
   app.use(requestLog(logger));
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, container.get(ERROR_REPORTER)));
   app.use(cors(config.corsOrigins));
   // gzip/brotli for clients that ask, above 1 KiB: article lists shrink ~5x. On Lambda the
   // compressed body goes out base64-encoded (see lambda.ts).

@@ -4,6 +4,7 @@ import { type AppConfig, getConfig } from './config/config';
 import { type Database, type OpenDatabaseOptions, openDatabase } from './db/database';
 import type { AppState } from './http/state';
 import { createLogger, type Logger } from './logger';
+import { type ErrorReporter, errorReporterFor, FLUSH_TIMEOUT_MS } from './observability/error-reporter';
 
 export interface BootstrapOptions {
   /** The configuration to run with; the process's own (`getConfig()`) when absent. */
@@ -21,6 +22,11 @@ export interface BootstrapOptions {
   database?: Omit<OpenDatabaseOptions, 'migrate' | 'logger'>;
   /** Opens the database; `openDatabase` when absent (the server waits for it first). */
   open?: (config: AppConfig, options: OpenDatabaseOptions & { logger: Logger }) => Promise<Database>;
+  /**
+   * Report a failure to open the database (true when absent). The CLI says false: it reports
+   * every failure of a command itself, naming the command.
+   */
+  reportStartupFailure?: boolean;
   /** Build the Koa app too (everything but the CLI and the migrate Lambda). */
   app?: boolean;
 }
@@ -29,6 +35,8 @@ export interface Bootstrapped {
   config: AppConfig;
   logger: Logger;
   database: Database;
+  /** Sentry when SENTRY_DSN is set, else the no-op reporter. */
+  errorReporter: ErrorReporter;
   /** Closes the database (and the embedded server under it). */
   close(): Promise<void>;
 }
@@ -45,18 +53,29 @@ export async function bootstrap(options?: BootstrapOptions): Promise<Bootstrappe
 export async function bootstrap(options: BootstrapOptions = {}): Promise<Bootstrapped & { app?: Koa<AppState> }> {
   const config = options.config ?? getConfig();
   const logger = (options.logger ?? createLogger)(config);
+  const errorReporter = await errorReporterFor(config);
   await options.beforeDatabase?.({ config, logger });
 
   const migrate = options.migrate ?? config.migrateOnStart;
-  const database = await (options.open ?? openDatabase)(config, { ...options.database, migrate, logger });
+  let database: Database;
+  try {
+    database = await (options.open ?? openDatabase)(config, { ...options.database, migrate, logger });
+  } catch (error) {
+    // The process is about to stop (or a Lambda invocation to fail): send the report first.
+    if (options.reportStartupFailure ?? true) {
+      errorReporter.capture(error, { source: 'startup' });
+      await errorReporter.flush(FLUSH_TIMEOUT_MS);
+    }
+    throw error;
+  }
   const close = () => database.close();
-  if (!options.app) return { config, logger, database, close };
+  if (!options.app) return { config, logger, database, errorReporter, close };
 
   try {
     // Loaded only for entry points that serve: the CLI never pulls in Koa and the controllers.
     const { createApp } = await import('./app');
-    const app = createApp({ config, logger, orm: database.orm });
-    return { config, logger, database, app, close };
+    const app = createApp({ config, logger, orm: database.orm, errorReporter });
+    return { config, logger, database, errorReporter, app, close };
   } catch (error) {
     await database.close();
     throw error;

@@ -1,7 +1,7 @@
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { ContainerInstance } from 'typedi';
 import type { AppConfig } from './config/config';
-import { APP_CONFIG, LOGGER } from './config/tokens';
+import { APP_CONFIG, ERROR_REPORTER, LOGGER } from './config/tokens';
 import type { Logger } from './logger';
 import { Article } from './modules/articles/article.entity';
 import { ArticleRepository } from './modules/articles/article.repository';
@@ -13,6 +13,7 @@ import { Tag } from './modules/tags/tag.entity';
 import { TagRepository } from './modules/tags/tag.repository';
 import { User } from './modules/users/user.entity';
 import { UserRepository } from './modules/users/user.repository';
+import type { ErrorReporter } from './observability/error-reporter';
 
 let containers = 0;
 
@@ -28,12 +29,18 @@ let containers = 0;
  * The EntityManager and repositories registered here are the ORM's global ones: inside a request
  * they delegate to that request's fork (RequestContext), and outside one they throw.
  */
-export function createContainer(deps: { config: AppConfig; logger: Logger; orm: MikroORM }): ContainerInstance {
-  const { config, logger, orm } = deps;
+export function createContainer(deps: {
+  config: AppConfig;
+  logger: Logger;
+  orm: MikroORM;
+  errorReporter: ErrorReporter;
+}): ContainerInstance {
+  const { config, logger, orm, errorReporter } = deps;
   containers += 1;
   const container = new ContainerInstance(`app-${containers}`);
   container.set(APP_CONFIG, config);
   container.set(LOGGER, logger);
+  container.set(ERROR_REPORTER, errorReporter);
   container.set(MikroORM, orm);
   container.set(EntityManager, orm.em);
   container.set(UserRepository, orm.em.getRepository(User));

@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import type Koa from 'koa';
 import serverless from 'serverless-http';
+import { errorReporterOf } from './app';
 import { bootstrap } from './bootstrap';
 import { readConfig } from './config/config';
+import { type ErrorReporter, FLUSH_TIMEOUT_MS } from './observability/error-reporter';
 import { failOnUnhandledRejections } from './process-errors';
 
 /**
@@ -64,13 +66,18 @@ const OFFLINE_CONSTANT_REQUEST_ID = 'offlineContext_resourceId';
 /**
  * Wraps the app that `loadApp` builds as a Lambda handler. `loadApp` runs once, on the first
  * event, or at once with `eager`; if it fails, the next event calls it again.
+ *
+ * Error reports (the app's 5xx, or a failure of serverless-http itself) are flushed before each
+ * invocation returns: AWS freezes the container as soon as it does, and a report still in the
+ * send queue would leave only when (if ever) the container is thawed again.
  */
 export function createLambdaHandler(loadApp: () => Promise<Koa>, options: { eager?: boolean } = {}): LambdaHandler {
-  let wrapped: Promise<serverless.Handler> | undefined;
+  let wrapped: Promise<{ serve: serverless.Handler; reporter: ErrorReporter }> | undefined;
   const wrap = () => {
     wrapped ??= loadApp()
-      .then((app) =>
-        serverless(app, {
+      .then((app) => ({
+        reporter: errorReporterOf(app),
+        serve: serverless(app, {
           binary: isBinaryResponse,
           request(request: { url: string; headers: Record<string, unknown> }, event: LambdaEvent) {
             request.url = stripStagePrefix(request.url, event);
@@ -79,7 +86,7 @@ export function createLambdaHandler(loadApp: () => Promise<Koa>, options: { eage
             if (request.headers['x-request-id'] === OFFLINE_CONSTANT_REQUEST_ID) delete request.headers['x-request-id'];
           },
         }),
-      )
+      }))
       .catch((error: unknown) => {
         wrapped = undefined;
         throw error;
@@ -92,7 +99,16 @@ export function createLambdaHandler(loadApp: () => Promise<Koa>, options: { eage
   return async (event, context) => {
     // The ORM pool keeps sockets open; the invocation must not wait for them to close.
     context.callbackWaitsForEmptyEventLoop = false;
-    return (await wrap())(event, context);
+    // A failed start was reported (and flushed) by bootstrap.
+    const { serve, reporter } = await wrap();
+    try {
+      return await serve(event, context);
+    } catch (error) {
+      reporter.capture(error, { source: 'lambda' });
+      throw error;
+    } finally {
+      if (reporter.enabled) await reporter.flush(FLUSH_TIMEOUT_MS);
+    }
   };
 }
 

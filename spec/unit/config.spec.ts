@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { version as packageVersion } from '../../package.json';
 import { applyDotEnv, ConfigError, DEFAULT_JWT_SECRET, loadConfig } from '../../src/config/config';
 
 describe('loadConfig', () => {
@@ -27,6 +28,9 @@ describe('loadConfig', () => {
       httpHeadersTimeoutMs: 10_000,
       httpRequestTimeoutMs: 30_000,
       httpKeepAliveTimeoutMs: 5000,
+      sentryDsn: undefined,
+      sentryEnvironment: 'development',
+      sentryRelease: packageVersion,
     });
     expect(config.embeddedDataDir).to.match(/\.data\/pglite$/);
   });
@@ -53,8 +57,14 @@ describe('loadConfig', () => {
       HTTP_HEADERS_TIMEOUT_MS: '3000',
       HTTP_REQUEST_TIMEOUT_MS: '6000',
       HTTP_KEEP_ALIVE_TIMEOUT_MS: '2000',
+      SENTRY_DSN: 'https://abc123@o1.ingest.sentry.io/42',
+      SENTRY_ENVIRONMENT: 'staging-eu',
+      SENTRY_RELEASE: 'conduit@2026.11.29',
     });
     expect(config).to.deep.include({
+      sentryDsn: 'https://abc123@o1.ingest.sentry.io/42',
+      sentryEnvironment: 'staging-eu',
+      sentryRelease: 'conduit@2026.11.29',
       host: '10.1.2.3',
       logFormat: 'json',
       dbAcquireTimeoutMs: 1500,
@@ -138,6 +148,7 @@ describe('loadConfig', () => {
         DB_STARTUP_TIMEOUT_MS: '1.5',
         SHUTDOWN_GRACE_MS: 'never',
         HTTP_KEEP_ALIVE_TIMEOUT_MS: '0',
+        SENTRY_DSN: 'https://o1.ingest.sentry.io/42',
       });
       expect.fail('loadConfig should have thrown');
     } catch (error) {
@@ -158,10 +169,18 @@ describe('loadConfig', () => {
         'DB_STARTUP_TIMEOUT_MS',
         'SHUTDOWN_GRACE_MS',
         'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+        'SENTRY_DSN',
       ]) {
         expect(problems.join('\n')).to.include(key);
       }
     }
+  });
+
+  it('files errors under NODE_ENV unless SENTRY_ENVIRONMENT says otherwise', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).sentryEnvironment).to.equal('test');
+    expect(() => loadConfig({ SENTRY_DSN: 'not a url' })).to.throw(ConfigError, /SENTRY_DSN is not a valid URL/);
+    expect(() => loadConfig({ SENTRY_DSN: 'ftp://key@host/1' })).to.throw(ConfigError, /SENTRY_DSN must look like/);
+    expect(loadConfig({ SENTRY_DSN: 'http://key@127.0.0.1:9000/1' }).sentryDsn).to.equal('http://key@127.0.0.1:9000/1');
   });
 
   it("takes an entry point's default for MIGRATE_ON_START, and the environment over it", () => {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/config';
+import { ConfigError, getConfig } from '../config/config';
+import { errorReporterFor, FLUSH_TIMEOUT_MS } from '../observability/error-reporter';
 import { registerInitdbCommand } from './commands/initdb';
 import { CliError, registerMigrationCommands } from './commands/migrations';
 import { registerOpenApiCommand } from './commands/openapi';
@@ -40,7 +41,23 @@ export async function runCli(argv: string[]): Promise<number> {
       return 1;
     }
     console.error('error:', error instanceof Error ? error.message : error);
+    await reportCommandFailure(error, argv[0]);
     return 1;
+  }
+}
+
+/**
+ * An unexpected failure (not bad arguments, bad configuration or a step's own one-line refusal)
+ * is reported like a 5xx, and sent before the process exits: `process.exit` drops whatever is
+ * still queued.
+ */
+async function reportCommandFailure(error: unknown, command: string | undefined): Promise<void> {
+  try {
+    const reporter = await errorReporterFor(getConfig());
+    reporter.capture(error, { source: 'cli', command });
+    await reporter.flush(FLUSH_TIMEOUT_MS);
+  } catch {
+    // Reporting must never change how a command fails.
   }
 }
 

@@ -17,6 +17,8 @@ export async function withDatabase<T>(
     logger: (config) => createLogger({ logLevel: config.logLevel === 'silent' ? 'silent' : 'warn' }),
     migrate,
     database: { snapshot, migrator: true },
+    // runCli reports a failure with the command's name.
+    reportStartupFailure: false,
   });
   try {
     return await work(database.orm.em.fork(), database);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import { version as packageVersion } from '../../package.json';
 
 /**
  * Typed application configuration, read from the environment once at start-up.
@@ -49,6 +50,12 @@ export interface AppConfig {
   corsOrigins: '*' | string[];
   /** Largest accepted request body, e.g. `1mb`. */
   bodyLimit: string;
+  /** Where errors are reported (a Sentry DSN); unset: nothing is reported and Sentry is never loaded. */
+  sentryDsn: string | undefined;
+  /** The environment errors are filed under; NODE_ENV when unset. */
+  sentryEnvironment: string;
+  /** The release errors are filed under; the package version when unset. */
+  sentryRelease: string;
 }
 
 /** The development secret: fine on a laptop, refused in production. */
@@ -175,6 +182,19 @@ export function loadConfig(env: Env = process.env, defaults: ConfigDefaults = {}
     problems.push('HTTP_HEADERS_TIMEOUT_MS must not be larger than HTTP_REQUEST_TIMEOUT_MS');
   }
 
+  const sentryDsn = value('SENTRY_DSN');
+  if (sentryDsn !== undefined) {
+    // Checked here so a typo fails the start, not silently every report later.
+    try {
+      const url = new URL(sentryDsn);
+      if (!['http:', 'https:'].includes(url.protocol) || url.username === '' || !/^\/(.*\/)?\w+$/.test(url.pathname)) {
+        problems.push('SENTRY_DSN must look like https://<public key>@<host>/<project id>');
+      }
+    } catch {
+      problems.push('SENTRY_DSN is not a valid URL');
+    }
+  }
+
   const dataDir = value('PGLITE_DATA_DIR') ?? path.join('.data', 'pglite');
   const config: AppConfig = {
     nodeEnv,
@@ -197,6 +217,9 @@ export function loadConfig(env: Env = process.env, defaults: ConfigDefaults = {}
     migrateOnStart: boolean('MIGRATE_ON_START', defaults.migrateOnStart ?? true),
     corsOrigins,
     bodyLimit,
+    sentryDsn,
+    sentryEnvironment: value('SENTRY_ENVIRONMENT') ?? nodeEnv,
+    sentryRelease: value('SENTRY_RELEASE') ?? packageVersion,
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -18,11 +18,12 @@ export class DatabaseOutageLog {
     private readonly quietMs = QUIET_MS,
   ) {}
 
-  failure(error: unknown, requestId: string): void {
+  /** Counts a failed request; true when it starts an outage (the one that was logged). */
+  failure(error: unknown, requestId: string): boolean {
     if (this.outage) {
       this.outage.failures += 1;
       this.outage.timer.refresh();
-      return;
+      return false;
     }
     this.logger.error(
       { database: summariseDatabaseError(error), requestId },
@@ -32,6 +33,7 @@ export class DatabaseOutageLog {
     // A pending "outage over" line must not keep a stopping process alive.
     timer.unref();
     this.outage = { startedAt: Date.now(), failures: 1, timer };
+    return true;
   }
 
   private end(): void {

@@ -5,10 +5,11 @@ import { HttpError } from 'routing-controllers';
 import { isDatabaseUnavailable, uniqueViolationField } from '../db/database-errors';
 import { AlreadyTaken, DomainError, Forbidden, Invalid, NotFound, Unauthenticated } from '../domain/errors';
 import type { Logger } from '../logger';
+import { type ErrorContext, type ErrorReporter, noopErrorReporter } from '../observability/error-reporter';
 import { flattenValidationErrors } from '../validation/flatten-errors';
 import { DatabaseOutageLog } from './database-outage-log';
 import { ApiError } from './errors';
-import type { AppMiddleware } from './state';
+import type { AppContext, AppMiddleware } from './state';
 
 export interface ErrorDescription {
   status: number;
@@ -24,8 +25,14 @@ const UNAVAILABLE_MESSAGE = 'the service is temporarily unavailable, please retr
  * the ORM, becomes `{"errors": {"body": [...]}}` with the right status. Nothing is rethrown, so
  * Koa's default handler (plain text, headers cleared) never runs. 5xx are logged with the request
  * id; their details never reach the client.
+ *
+ * Every 5xx is also reported (`reporter`: Sentry when SENTRY_DSN is set) with its request id, route,
+ * method and user id; 4xx are the client's mistakes and are not. A database outage is reported
+ * once, with its first 503, as it is logged once: the outage is one incident, and thousands of
+ * identical events a second would only use up the project's quota and rate limit, hiding other
+ * errors for the rest of the outage. The next outage (after 5 s without failures) is reported again.
  */
-export function errorHandler(logger: Logger): AppMiddleware {
+export function errorHandler(logger: Logger, reporter: ErrorReporter = noopErrorReporter): AppMiddleware {
   const outageLog = new DatabaseOutageLog(logger);
   return async function handleErrors(ctx, next) {
     try {
@@ -49,15 +56,29 @@ export function errorHandler(logger: Logger): AppMiddleware {
       const { status, messages } = describeError(error);
       const requestId = ctx.state.requestId ?? '';
       if (status === 503 && isDatabaseUnavailable(error)) {
-        outageLog.failure(error, requestId);
+        if (outageLog.failure(error, requestId)) reporter.capture(error, { ...reportContext(ctx), outage: 'database' });
       } else if (status >= 500) {
         logger.error({ err: error, requestId, method: ctx.method, path: ctx.path }, 'unhandled error');
+        reporter.capture(error, reportContext(ctx));
       }
       ctx.status = status;
       ctx.body = errorBody(status === 500 ? [`internal server error (request id ${requestId})`] : messages);
       if (status === 401) ctx.set('WWW-Authenticate', 'Token');
       if (status === 503) ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
     }
+  };
+}
+
+/** Where a request failed, for the error report: the route's template once a route matched. */
+function reportContext(ctx: AppContext): ErrorContext {
+  // @koa/router records the matched route's template; before routing there is only the path.
+  const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+  return {
+    source: 'http',
+    requestId: ctx.state.requestId,
+    method: ctx.method,
+    route: typeof matched === 'string' ? matched : ctx.path,
+    userId: ctx.state.authentication?.user?.id,
   };
 }
 
