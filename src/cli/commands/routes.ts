@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { MetadataBuilder as MetadataBuilderType } from 'routing-controllers/types/metadata-builder/MetadataBuilder';
 import { controllers } from '../../app';
+import { GRAPHQL_PATH } from '../../graphql/endpoint';
 
 export interface RouteInfo {
   method: string;
@@ -16,7 +17,7 @@ export function listRoutes(): RouteInfo[] {
     MetadataBuilder: typeof MetadataBuilderType;
   };
   const metadata = new MetadataBuilder({}).buildControllerMetadata(controllers);
-  return metadata.flatMap((controller) =>
+  const routes = metadata.flatMap((controller) =>
     controller.actions.map((action) => {
       const currentUser = action.params.find((param) => param.type === 'current-user');
       const auth = action.isAuthorizedUsed || currentUser?.required ? 'required' : currentUser ? 'optional' : 'none';
@@ -28,6 +29,12 @@ export function listRoutes(): RouteInfo[] {
       } satisfies RouteInfo;
     }),
   );
+  // Not a controller: the GraphQL endpoint is middleware (src/graphql/endpoint.ts). Each field
+  // decides whether it needs a token, as optional-auth REST routes do.
+  for (const method of ['GET', 'POST']) {
+    routes.push({ method, path: GRAPHQL_PATH, auth: 'optional', handler: 'graphqlEndpoint' });
+  }
+  return routes;
 }
 
 export function registerRoutesCommand(program: Command): void {
