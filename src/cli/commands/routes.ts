@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import type { MetadataBuilder as MetadataBuilderType } from 'routing-controllers/types/metadata-builder/MetadataBuilder';
-import { controllers } from '../../app';
-import { GRAPHQL_PATH } from '../../graphql/endpoint';
 
 export interface RouteInfo {
   method: string;
@@ -12,6 +10,10 @@ export interface RouteInfo {
 
 /** Every route the app serves, read from the controllers' decorators (no database needed). */
 export function listRoutes(): RouteInfo[] {
+  // Loaded here, not at the top: every other CLI command (user:create, migrations, ...) then starts
+  // without compiling and loading the app, its controllers and the GraphQL stack.
+  const { controllers } = require('../../app') as typeof import('../../app');
+  const { GRAPHQL_PATH } = require('../../graphql/endpoint') as typeof import('../../graphql/endpoint');
   // Not re-exported from the package root; it is the builder useKoaServer itself runs.
   const { MetadataBuilder } = require('routing-controllers/cjs/metadata-builder/MetadataBuilder') as {
     MetadataBuilder: typeof MetadataBuilderType;

@@ -37,7 +37,8 @@ export class CommentRepository extends EntityRepository<Comment> {
     if (slugs.length === 0) return bySlug;
     const rows = await this.getEntityManager().execute<(CommentRow & { article_slug: string })[]>(
       FIRST_COMMENTS_OF_MANY.text,
-      // One text[] parameter (a JSON array, cast in SQL): the driver never spreads it into a list.
+      // A JSON array, cast in SQL: em.execute formats values into the text itself, and it formats
+      // an array as a comma list (`any(?)` with ['a', 'b'] becomes `any('a', 'b')`, invalid SQL).
       FIRST_COMMENTS_OF_MANY.bind({ slugs: JSON.stringify(slugs), perArticle, viewerId: viewerId ?? null }),
     );
     for (const row of rows) {
