@@ -32,6 +32,10 @@ const DEMO_CREDENTIALS = { email: 'demo@example.com', password: 'password123' };
 // Production mode insists on a long private secret; this one signs bench tokens only.
 const BENCH_JWT_SECRET = 'bench-only-jwt-secret-not-for-any-real-deployment-0123456789';
 const DB_POOL_MAX = '10';
+const GRAPHQL_LIST_BODY = JSON.stringify({
+  query: `{ articles(limit: 20) { articlesCount articles { slug title description tagList createdAt updatedAt
+    favorited favoritesCount author { username bio image following } } } }`,
+});
 // The abuse row: this many hostile bodies in flight at once, each just under the server's default
 // 1 MB BODY_LIMIT (so the parser accepts it and the work after parsing is what gets measured).
 const ABUSE_SENDERS = 2;
@@ -205,6 +209,8 @@ async function probe(target) {
     const text = await response.text();
     // For lists, also how many articles matched: an empty feed would make its numbers meaningless.
     const count = /"articlesCount":(\d+)/.exec(text)?.[1];
+    // GraphQL answers its errors with 200: count them as a failed probe.
+    if (text.startsWith('{"errors"')) return { status: 0, error: `GraphQL errors: ${text.slice(0, 200)}` };
     return count === undefined
       ? { status: response.status }
       : { status: response.status, articlesCount: Number(count) };
@@ -301,6 +307,14 @@ async function main(children) {
   const targets = [
     { name: 'GET /api/articles?limit=20', url: `${ours}/api/articles?limit=20`, pair: 'ours' },
     { name: 'baseline GET /api/articles?limit=20', url: `${baseline}/api/articles?limit=20`, pair: 'baseline' },
+    {
+      // The same 20-article page through GraphQL, with the fields the REST list returns.
+      name: 'POST /graphql articles(limit: 20)',
+      url: `${ours}/graphql`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: GRAPHQL_LIST_BODY,
+    },
     { name: 'GET /api/articles', url: `${ours}/api/articles` },
     { name: `GET /api/articles?tag=${picked.tag}`, url: `${ours}/api/articles?tag=${encodeURIComponent(picked.tag)}` },
     {

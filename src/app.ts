@@ -7,6 +7,7 @@ import type { ContainerInstance } from 'typedi';
 import type { AppConfig } from './config/config';
 import { ERROR_REPORTER } from './config/tokens';
 import { createContainer } from './container';
+import { GRAPHQL_PATH, graphqlEndpoint } from './graphql/endpoint';
 import { authCheckers, jwtMiddleware } from './http/auth';
 import { cors } from './http/cors';
 import { errorHandler } from './http/error-handler';
@@ -106,12 +107,24 @@ export function createApp({ config, logger, orm, errorReporter = noopErrorReport
   app.use(compress({ threshold: 1024 }));
   app.use(jsonResponse());
   app.use(urlGuard());
-  app.use(jsonBody(config.bodyLimit));
+  // /graphql reads its own body (its own cap, errors in GraphQL's shape): see graphqlEndpoint.
+  const readJsonBody = jsonBody(config.bodyLimit);
+  app.use((ctx, next) => (ctx.path === GRAPHQL_PATH ? next() : readJsonBody(ctx, next)));
   app.use(jwtMiddleware(config));
   app.use(ormRequestContext(orm));
 
   const users = container.get(UserRepository);
   const { authorizationChecker, currentUserChecker } = authCheckers((id) => users.findOne({ id }));
+
+  app.use(
+    graphqlEndpoint({
+      limits: config.graphql,
+      container,
+      logger,
+      // The same lookup (and per-request cache) as @CurrentUser on the REST routes.
+      currentUser: (ctx) => currentUserChecker({ request: ctx.request, response: ctx.response, context: ctx }),
+    }),
+  );
 
   useKoaServer(app, {
     controllers,

@@ -52,6 +52,26 @@ describe('two apps in one process', () => {
     await supertest(testEnvironment().target).get('/api/user').set(auth).expect(401);
   });
 
+  it("answers GraphQL with its own resolvers and services: a login on B signs with B's secret", async () => {
+    const [appA, appB] = [a(), b()];
+    const { user } = await createUser();
+    const login = await appB
+      .request()
+      .post('/graphql')
+      .send({
+        query: 'mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { token } }',
+        variables: { e: user.email, p: DEFAULT_PASSWORD },
+      })
+      .expect(200);
+    const auth = { Authorization: `Token ${login.body.data.login.token}` };
+    const me = { query: '{ me { username } }' };
+
+    const onB = await appB.request().post('/graphql').set(auth).send(me).expect(200);
+    expect(onB.body).to.deep.equal({ data: { me: { username: user.username } } });
+    const onA = await appA.request().post('/graphql').set(auth).send(me).expect(200);
+    expect(onA.body.errors[0].extensions.code).to.equal('UNAUTHENTICATED');
+  });
+
   it('allows its own CORS origins only', async () => {
     const [appA, appB] = [a(), b()];
     const fromA = await appA.request().get('/api/tags').set('Origin', 'https://a.example').expect(200);

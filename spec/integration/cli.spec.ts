@@ -71,6 +71,8 @@ describe('CLI', () => {
       expect(output).to.match(/GET\s+\/api\/user\s+required/);
       expect(output).to.match(/POST\s+\/api\/users\/login\s+none/);
       expect(output).to.match(/GET\s+\/protected\s+required/);
+      expect(output).to.match(/POST\s+\/graphql\s+optional\s+graphqlEndpoint/);
+      expect(output).to.match(/GET\s+\/graphql\s+optional\s+graphqlEndpoint/);
     });
 
     it('knows which routes need a token', () => {

@@ -87,6 +87,42 @@ describe('loadConfig', () => {
     });
   });
 
+  it('bounds GraphQL by default, with introspection only outside production', () => {
+    expect(loadConfig({}).graphql).to.deep.equal({
+      introspection: true,
+      maxDepth: 12,
+      maxCost: 5000,
+      maxAliases: 20,
+      maxTokens: 2000,
+      bodyLimit: '256kb',
+    });
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'b'.repeat(32), DATABASE_URL: 'postgres://db/app' };
+    expect(loadConfig(production).graphql.introspection).to.equal(false);
+  });
+
+  it('reads the GraphQL limits, and refuses bad ones', () => {
+    const config = loadConfig({
+      GRAPHQL_INTROSPECTION: 'false',
+      GRAPHQL_MAX_DEPTH: '6',
+      GRAPHQL_MAX_COST: '900',
+      GRAPHQL_MAX_ALIASES: '0',
+      GRAPHQL_MAX_TOKENS: '500',
+      GRAPHQL_BODY_LIMIT: '64kb',
+    });
+    expect(config.graphql).to.deep.equal({
+      introspection: false,
+      maxDepth: 6,
+      maxCost: 900,
+      maxAliases: 0,
+      maxTokens: 500,
+      bodyLimit: '64kb',
+    });
+    expect(() => loadConfig({ GRAPHQL_MAX_DEPTH: '0', GRAPHQL_BODY_LIMIT: 'huge' })).to.throw(
+      ConfigError,
+      /GRAPHQL_MAX_DEPTH[\s\S]*GRAPHQL_BODY_LIMIT|GRAPHQL_BODY_LIMIT[\s\S]*GRAPHQL_MAX_DEPTH/,
+    );
+  });
+
   it('refuses to start in production with a missing or default JWT_SECRET', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app' })).to.throw(
       ConfigError,

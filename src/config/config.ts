@@ -56,6 +56,23 @@ export interface AppConfig {
   sentryEnvironment: string;
   /** The release errors are filed under; the package version when unset. */
   sentryRelease: string;
+  graphql: GraphqlLimits;
+}
+
+/** What one `/graphql` request may ask for; each is checked before any SQL runs. */
+export interface GraphqlLimits {
+  /** Whether `__schema` / `__type` are answered (off in production unless asked for). */
+  introspection: boolean;
+  /** Deepest field nesting in an operation. */
+  maxDepth: number;
+  /** Highest estimated cost: each field 1, times the page size of the lists around it. */
+  maxCost: number;
+  /** Most aliased fields in a document (each alias can repeat a whole query). */
+  maxAliases: number;
+  /** Most lexical tokens in a document (the parser stops at the first one over). */
+  maxTokens: number;
+  /** Largest `/graphql` request body, e.g. `256kb`. */
+  bodyLimit: string;
 }
 
 /** The development secret: fine on a laptop, refused in production. */
@@ -176,6 +193,11 @@ export function loadConfig(env: Env = process.env, defaults: ConfigDefaults = {}
     problems.push(`BODY_LIMIT must be a size like 1mb, 512kb or 1048576 (got "${bodyLimit}")`);
   }
 
+  const graphqlBodyLimit = value('GRAPHQL_BODY_LIMIT') ?? '256kb';
+  if (!BYTE_SIZE.test(graphqlBodyLimit)) {
+    problems.push(`GRAPHQL_BODY_LIMIT must be a size like 256kb or 262144 (got "${graphqlBodyLimit}")`);
+  }
+
   const httpHeadersTimeoutMs = integer('HTTP_HEADERS_TIMEOUT_MS', 10_000, 1000, 600_000);
   const httpRequestTimeoutMs = integer('HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000);
   if (httpHeadersTimeoutMs > httpRequestTimeoutMs) {
@@ -220,6 +242,14 @@ export function loadConfig(env: Env = process.env, defaults: ConfigDefaults = {}
     sentryDsn,
     sentryEnvironment: value('SENTRY_ENVIRONMENT') ?? nodeEnv,
     sentryRelease: value('SENTRY_RELEASE') ?? packageVersion,
+    graphql: {
+      introspection: boolean('GRAPHQL_INTROSPECTION', !production),
+      maxDepth: integer('GRAPHQL_MAX_DEPTH', 12, 1, 100),
+      maxCost: integer('GRAPHQL_MAX_COST', 5000, 1, 1_000_000),
+      maxAliases: integer('GRAPHQL_MAX_ALIASES', 20, 0, 1000),
+      maxTokens: integer('GRAPHQL_MAX_TOKENS', 2000, 10, 100_000),
+      bodyLimit: graphqlBodyLimit,
+    },
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

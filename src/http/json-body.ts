@@ -42,6 +42,9 @@ export function jsonBody(limit: string): Middleware {
   };
 }
 
+/** Why an array (or scalar) body is refused: every Conduit body, and every GraphQL request, is one object. */
+export const NOT_AN_OBJECT = 'request body must be a JSON object';
+
 // What koa-bodyparser's strict mode accepted: an object or array after optional JSON whitespace.
 const STARTS_LIKE_OBJECT_OR_ARRAY = /^[ \t\n\r]*[[{]/;
 
@@ -57,7 +60,7 @@ function parseJson(text: string): unknown {
     throw new BadRequestError('request body is not valid JSON');
   }
   // Every Conduit body is an object; an array or scalar would reach the DTOs as garbage.
-  if (Array.isArray(body)) throw new UnprocessableError('request body must be a JSON object');
+  if (Array.isArray(body)) throw new UnprocessableError(NOT_AN_OBJECT);
   const problem = inspectBody(body);
   if (problem) throw new UnprocessableError(problem);
   return body;

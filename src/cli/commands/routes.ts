@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { MetadataBuilder as MetadataBuilderType } from 'routing-controllers/types/metadata-builder/MetadataBuilder';
-import { controllers } from '../../app';
 
 export interface RouteInfo {
   method: string;
@@ -11,12 +10,16 @@ export interface RouteInfo {
 
 /** Every route the app serves, read from the controllers' decorators (no database needed). */
 export function listRoutes(): RouteInfo[] {
+  // Loaded here, not at the top: every other CLI command (user:create, migrations, ...) then starts
+  // without compiling and loading the app, its controllers and the GraphQL stack.
+  const { controllers } = require('../../app') as typeof import('../../app');
+  const { GRAPHQL_PATH } = require('../../graphql/endpoint') as typeof import('../../graphql/endpoint');
   // Not re-exported from the package root; it is the builder useKoaServer itself runs.
   const { MetadataBuilder } = require('routing-controllers/cjs/metadata-builder/MetadataBuilder') as {
     MetadataBuilder: typeof MetadataBuilderType;
   };
   const metadata = new MetadataBuilder({}).buildControllerMetadata(controllers);
-  return metadata.flatMap((controller) =>
+  const routes = metadata.flatMap((controller) =>
     controller.actions.map((action) => {
       const currentUser = action.params.find((param) => param.type === 'current-user');
       const auth = action.isAuthorizedUsed || currentUser?.required ? 'required' : currentUser ? 'optional' : 'none';
@@ -28,6 +31,12 @@ export function listRoutes(): RouteInfo[] {
       } satisfies RouteInfo;
     }),
   );
+  // Not a controller: the GraphQL endpoint is middleware (src/graphql/endpoint.ts). Each field
+  // decides whether it needs a token, as optional-auth REST routes do.
+  for (const method of ['GET', 'POST']) {
+    routes.push({ method, path: GRAPHQL_PATH, auth: 'optional', handler: 'graphqlEndpoint' });
+  }
+  return routes;
 }
 
 export function registerRoutesCommand(program: Command): void {

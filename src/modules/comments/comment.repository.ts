@@ -22,7 +22,46 @@ export class CommentRepository extends EntityRepository<Comment> {
     );
     return rows.map(toCommentView);
   }
+
+  /**
+   * The newest `perArticle` comments of each of these articles, in ONE statement whatever their
+   * number (GraphQL batches an article page's comments through it). Articles without comments, or
+   * unknown slugs, are absent from the map.
+   */
+  async findFirstViewsOfMany(
+    slugs: readonly string[],
+    perArticle: number,
+    viewerId: number | undefined,
+  ): Promise<Map<string, CommentView[]>> {
+    const bySlug = new Map<string, CommentView[]>();
+    if (slugs.length === 0) return bySlug;
+    const rows = await this.getEntityManager().execute<(CommentRow & { article_slug: string })[]>(
+      FIRST_COMMENTS_OF_MANY.text,
+      // A JSON array, cast in SQL: em.execute formats values into the text itself, and it formats
+      // an array as a comma list (`any(?)` with ['a', 'b'] becomes `any('a', 'b')`, invalid SQL).
+      FIRST_COMMENTS_OF_MANY.bind({ slugs: JSON.stringify(slugs), perArticle, viewerId: viewerId ?? null }),
+    );
+    for (const row of rows) {
+      const list = bySlug.get(row.article_slug);
+      if (list) list.push(toCommentView(row));
+      else bySlug.set(row.article_slug, [toCommentView(row)]);
+    }
+    return bySlug;
+  }
 }
+
+const FIRST_COMMENTS_OF_MANY = NamedSql.compile(
+  `select ranked.* from (
+     select a.slug as article_slug, c.id, c.body, c.created_at, c.updated_at, ${profileColumns('u', 'c.author_id')},
+            row_number() over (partition by c.article_id order by c.created_at desc, c.id desc) as position
+       from comments c
+       join articles a on a.id = c.article_id
+       join users u on u.id = c.author_id
+      where a.slug in (select jsonb_array_elements_text(:slugs::jsonb))
+   ) ranked
+   where ranked.position <= :perArticle
+   order by ranked.article_slug, ranked.position`,
+);
 
 const COMMENTS_OF = NamedSql.compile(
   `select c.id, c.body, c.created_at, c.updated_at, ${profileColumns('u', 'c.author_id')}

@@ -22,6 +22,18 @@ export class CommentsService {
     return comments;
   }
 
+  /**
+   * The newest `perArticle` comments of each article, keyed by slug, in one statement for any
+   * number of articles (the GraphQL comments loader). Unknown slugs simply have none.
+   */
+  firstOfMany(
+    slugs: readonly string[],
+    perArticle: number,
+    viewer: User | undefined,
+  ): Promise<Map<string, CommentView[]>> {
+    return this.comments.findFirstViewsOfMany(slugs, perArticle, viewer?.id);
+  }
+
   async create(author: User, slug: string, input: NewComment): Promise<CommentView> {
     const article = await this.findArticle(slug);
     const comment = this.comments.create({ body: input.body, article, author });

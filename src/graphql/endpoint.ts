@@ -1,0 +1,106 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ExecutionArgs, ExecutionResult } from 'graphql';
+import { createHandler, type Request as GraphqlHttpRequest } from 'graphql-http';
+import type { ContainerInstance } from 'typedi';
+import type { GraphqlLimits } from '../config/config';
+import { DatabaseOutageLog } from '../http/database-outage-log';
+import { RETRY_AFTER_SECONDS } from '../http/error-handler';
+import { ApiError } from '../http/errors';
+import { jsonBody, NOT_AN_OBJECT } from '../http/json-body';
+import type { AppContext, AppMiddleware } from '../http/state';
+import type { Logger } from '../logger';
+import { type CurrentUser, createGraphqlContext, type GraphqlContext } from './context';
+import { clientError, codeOfStatus } from './errors';
+import { limitRules, parseWithin } from './limits';
+import { graphqlSchema } from './schema';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface GraphqlEndpointOptions {
+  limits: GraphqlLimits;
+  container: ContainerInstance;
+  logger: Logger;
+  currentUser: CurrentUser;
+}
+
+/** `{"errors": [...]}` for a request refused before GraphQL saw it, with its HTTP status. */
+function answerRefused(ctx: AppContext, status: number, message: string, code = codeOfStatus(status)): void {
+  ctx.body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+  ctx.type = 'application/json';
+  ctx.status = status;
+}
+
+/**
+ * `GET` and `POST /graphql`, per the GraphQL-over-HTTP spec (graphql-http's handler). The body is
+ * read here, under its own size cap and the JSON shape limits of every body (src/http/json-body):
+ * one JSON object, never an array of operations. Then, before any resolver runs (so before any
+ * SQL): the token budget while parsing, and depth, aliases, cost and introspection while
+ * validating. Every failure is answered in GraphQL's `{"errors": [...]}` shape, never REST's.
+ */
+export function graphqlEndpoint(options: GraphqlEndpointOptions): AppMiddleware {
+  const { limits, container, logger, currentUser } = options;
+  const outageLog = new DatabaseOutageLog(logger);
+  const readBody = jsonBody(limits.bodyLimit);
+
+  const handle = createHandler<unknown, AppContext, GraphqlContext>({
+    schema: graphqlSchema(),
+    parse: parseWithin(limits),
+    validationRules: (_request, args, specifiedRules) => [
+      ...limitRules(limits, args.variableValues ?? undefined),
+      ...specifiedRules,
+    ],
+    context: (request) => createGraphqlContext(request.context, container, currentUser),
+    onOperation(request, _args: ExecutionArgs, result): ExecutionResult | undefined {
+      const { errors } = result as ExecutionResult;
+      if (!errors?.length) return undefined;
+      const ctx = request.context;
+      const reporting = { logger, outageLog, requestId: ctx.state.requestId ?? '' };
+      const mapped = errors.map((error) => clientError(error, reporting));
+      if (mapped.some((error) => error.extensions.code === 'SERVICE_UNAVAILABLE')) {
+        ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
+      }
+      return { ...(result as ExecutionResult), errors: mapped };
+    },
+  });
+
+  async function serve(ctx: AppContext): Promise<void> {
+    const request: GraphqlHttpRequest<unknown, AppContext> = {
+      url: ctx.url,
+      method: ctx.method,
+      headers: ctx.headers as IncomingHttpHeaders & Record<string, string>,
+      // Already parsed (and bounded) by readBody; an empty body is `{}`, which graphql-http
+      // refuses as "Missing query".
+      body: ctx.request.body as Record<string, unknown>,
+      raw: ctx.req,
+      context: ctx,
+    };
+    const [body, init] = await handle(request);
+    if (body === null) {
+      // 405 (a method other than GET/POST), 406 (unacceptable Accept), 415 (not JSON): no body.
+      answerRefused(ctx, init.status ?? 400, (init.statusText ?? 'bad request').toLowerCase());
+    } else {
+      ctx.body = body;
+      ctx.status = init.status ?? 200;
+    }
+    for (const [name, value] of Object.entries(init.headers ?? {})) ctx.set(name, value);
+  }
+
+  return async function graphql(ctx, next) {
+    if (ctx.path !== GRAPHQL_PATH) return next();
+    try {
+      await readBody(ctx, () => serve(ctx));
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      if (error.messages[0] === NOT_AN_OBJECT) {
+        answerRefused(
+          ctx,
+          400,
+          'batched operations (a JSON array) are not supported: send one operation per request',
+          'BATCHING_NOT_SUPPORTED',
+        );
+      } else {
+        answerRefused(ctx, error.httpCode, error.messages.join('; '));
+      }
+    }
+  };
+}

@@ -1,0 +1,57 @@
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Service } from 'typedi';
+import type { GraphqlContext } from '../../graphql/context';
+import { validInput } from '../../graphql/input';
+import { RegisterInput, UpdateUserInput, UserType } from '../../graphql/types';
+import { LoginUserRequest } from './dto/login-user.dto';
+import { RegisterUserRequest } from './dto/register-user.dto';
+import { UpdateUserRequest } from './dto/update-user.dto';
+import { toUserResponse, type UserResponse } from './dto/user.response';
+import { TokenService } from './token.service';
+import { UsersService } from './users.service';
+
+type UserView = UserResponse['user'];
+
+/** Registration, login and the caller's account, as `UsersController` does them. */
+@Service()
+@Resolver(() => UserType)
+export class UsersResolver {
+  constructor(
+    private readonly users: UsersService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  @Mutation(() => UserType)
+  async register(@Arg('input', () => RegisterInput) input: RegisterInput): Promise<UserView> {
+    const { user: valid } = await validInput(RegisterUserRequest, { user: input });
+    const user = await this.users.register(valid);
+    return toUserResponse(user, this.tokens.sign(user)).user;
+  }
+
+  @Mutation(() => UserType)
+  async login(
+    @Arg('email', () => String) email: string,
+    @Arg('password', () => String) password: string,
+  ): Promise<UserView> {
+    const { user: credentials } = await validInput(LoginUserRequest, { user: { email, password } });
+    const user = await this.users.authenticate(credentials);
+    return toUserResponse(user, this.tokens.sign(user)).user;
+  }
+
+  @Query(() => UserType, { description: "The caller's own account, with a fresh token (token required)." })
+  async me(@Ctx() context: GraphqlContext): Promise<UserView> {
+    const user = await context.requireViewer();
+    return toUserResponse(user, this.tokens.sign(user)).user;
+  }
+
+  @Mutation(() => UserType)
+  async updateMe(
+    @Arg('input', () => UpdateUserInput) input: UpdateUserInput,
+    @Ctx() context: GraphqlContext,
+  ): Promise<UserView> {
+    const user = await context.requireViewer();
+    const { user: changes } = await validInput(UpdateUserRequest, { user: input });
+    const updated = await this.users.update(user, changes);
+    return toUserResponse(updated, this.tokens.sign(updated)).user;
+  }
+}
