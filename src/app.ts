@@ -16,6 +16,7 @@ import { jsonResponse } from './http/json-response';
 import { ApiDocument } from './http/openapi/api-document';
 import { ormRequestContext } from './http/request-context';
 import { requestLog } from './http/request-log';
+import { ServerErrors } from './http/server-errors';
 import type { AppContext, AppState } from './http/state';
 import { urlGuard } from './http/url-guard';
 import type { Logger } from './logger';
@@ -100,7 +101,9 @@ export function createApp({ config, logger, orm, errorReporter = noopErrorReport
   app.silent = true;
 
   app.use(requestLog(logger));
-  app.use(errorHandler(logger, container.get(ERROR_REPORTER)));
+  // One per app: REST and GraphQL log and report a failure (and an outage, once) the same way.
+  const serverErrors = new ServerErrors(logger, container.get(ERROR_REPORTER));
+  app.use(errorHandler(serverErrors));
   app.use(cors(config.corsOrigins));
   // gzip/brotli for clients that ask, above 1 KiB: article lists shrink ~5x. On Lambda the
   // compressed body goes out base64-encoded (see lambda.ts).
@@ -120,7 +123,7 @@ export function createApp({ config, logger, orm, errorReporter = noopErrorReport
     graphqlEndpoint({
       limits: config.graphql,
       container,
-      logger,
+      serverErrors,
       // The same lookup (and per-request cache) as @CurrentUser on the REST routes.
       currentUser: (ctx) => currentUserChecker({ request: ctx.request, response: ctx.response, context: ctx }),
     }),

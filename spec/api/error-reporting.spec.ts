@@ -110,6 +110,35 @@ describe('Error reporting (Sentry)', () => {
     expect(event.request).to.equal(undefined);
   });
 
+  it('reports a GraphQL resolver failure once, as the REST boundary does, without secrets', async () => {
+    const requestId = uniqueRequestId();
+    const response = await request()
+      .post('/graphql')
+      .set('Accept', 'application/json')
+      .set(authHeader(author))
+      .set('x-request-id', requestId)
+      .send({
+        query: 'mutation ($s: String!, $b: String!) { addComment(slug: $s, body: $b) { id } }',
+        variables: { s: slug, b: `${BOOM} graphql private words` },
+      })
+      .expect(200);
+    expect(response.body.errors).to.have.length(1);
+    expect(response.body.errors[0].extensions).to.include({ code: 'INTERNAL_SERVER_ERROR', requestId });
+
+    await reporter.flush(2000);
+    expect(ingest.events).to.have.length(1);
+    const [event] = ingest.events;
+    expect(event.tags).to.include({
+      request_id: requestId,
+      route: '/graphql addComment',
+      method: 'POST',
+      source: 'graphql',
+    });
+    expect(event.user).to.deep.equal({ id: String(author.user.id) });
+    const sent = ingest.envelopes.join('\n');
+    for (const secret of [author.token, 'graphql private words']) expect(sent).not.to.include(secret);
+  });
+
   it('reports no 4xx', async () => {
     await request().get('/api/user').expect(401);
     await request().get('/api/nothing-here').expect(404);

@@ -202,9 +202,18 @@ describe('GraphQL queries (POST /graphql)', () => {
       expect(body.data.tags).to.include(tag);
     });
 
-    it('refuses a mutation over GET with 405', async () => {
+    it("refuses a mutation over GET with 405, Allow: POST, in GraphQL's error shape", async () => {
       const query = encodeURIComponent('mutation { deleteArticle(slug: "x") }');
-      await api().get(`/graphql?query=${query}`).expect(405);
+      const response = await api().get(`/graphql?query=${query}`).expect(405).expect('Allow', 'POST');
+      expect(response.type).to.equal('application/json');
+      expect(response.body.errors).to.have.length(1);
+      expect(response.body.errors[0].message).to.match(/mutation/i);
+    });
+
+    it('answers other methods 405 with Allow: GET, POST, like any path that does not serve them', async () => {
+      const response = await api().put('/graphql').send({ query: '{ tags }' }).expect(405);
+      expect(response.headers.allow).to.equal('GET, POST');
+      expect(response.body).to.deep.equal({ errors: { body: ['method PUT is not allowed on /graphql'] } });
     });
   });
 });

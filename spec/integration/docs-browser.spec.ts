@@ -27,7 +27,8 @@ const LAUNCH_ARGS = [
  * from our own assets, reads /openapi.json, lists the operations, and runs one.
  */
 describe('GET /docs in headless Chromium', function () {
-  this.timeout(60_000);
+  // Swagger UI is ~1.5 MB of script to parse: on a loaded 2-core machine that took over 30 s once.
+  this.timeout(150_000);
   let server: Server;
   let base: string;
   let browser: Browser;
@@ -55,6 +56,7 @@ describe('GET /docs in headless Chromium', function () {
     const tag = uniqueTag('browser');
     await createArticle((await createUser()).user, { tagList: [tag] });
     const page = await browser.newPage();
+    page.setDefaultTimeout(60_000);
     const outside: string[] = [];
     page.on('request', (request) => {
       if (!request.url().startsWith(base) && !request.url().startsWith('data:')) outside.push(request.url());

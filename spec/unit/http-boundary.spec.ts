@@ -7,6 +7,7 @@ import supertest from 'supertest';
 import { cors } from '../../src/http/cors';
 import { errorHandler } from '../../src/http/error-handler';
 import { requestLog } from '../../src/http/request-log';
+import { ServerErrors } from '../../src/http/server-errors';
 
 /** A logger whose JSON lines land in `lines`. */
 function capturingLogger() {
@@ -27,7 +28,7 @@ function appThrowing(error: unknown) {
   const app = new Koa();
   app.silent = true;
   app.use(requestLog(logger));
-  app.use(errorHandler(logger));
+  app.use(errorHandler(new ServerErrors(logger)));
   app.use(() => {
     throw error;
   });

@@ -3,23 +3,23 @@ import type { ExecutionArgs, ExecutionResult } from 'graphql';
 import { createHandler, type Request as GraphqlHttpRequest } from 'graphql-http';
 import type { ContainerInstance } from 'typedi';
 import type { GraphqlLimits } from '../config/config';
-import { DatabaseOutageLog } from '../http/database-outage-log';
-import { RETRY_AFTER_SECONDS } from '../http/error-handler';
+import { errorBody, RETRY_AFTER_SECONDS } from '../http/error-handler';
 import { ApiError } from '../http/errors';
 import { jsonBody, NOT_AN_OBJECT } from '../http/json-body';
+import type { ServerErrors } from '../http/server-errors';
 import type { AppContext, AppMiddleware } from '../http/state';
-import type { Logger } from '../logger';
 import { type CurrentUser, createGraphqlContext, type GraphqlContext } from './context';
 import { clientError, codeOfStatus } from './errors';
 import { limitRules, parseWithin } from './limits';
+import { GRAPHQL_PATH } from './openapi-path';
 import { graphqlSchema } from './schema';
 
-export const GRAPHQL_PATH = '/graphql';
+export { GRAPHQL_PATH };
 
 export interface GraphqlEndpointOptions {
   limits: GraphqlLimits;
   container: ContainerInstance;
-  logger: Logger;
+  serverErrors: ServerErrors;
   currentUser: CurrentUser;
 }
 
@@ -38,8 +38,7 @@ function answerRefused(ctx: AppContext, status: number, message: string, code = 
  * validating. Every failure is answered in GraphQL's `{"errors": [...]}` shape, never REST's.
  */
 export function graphqlEndpoint(options: GraphqlEndpointOptions): AppMiddleware {
-  const { limits, container, logger, currentUser } = options;
-  const outageLog = new DatabaseOutageLog(logger);
+  const { limits, container, serverErrors, currentUser } = options;
   const readBody = jsonBody(limits.bodyLimit);
 
   const handle = createHandler<unknown, AppContext, GraphqlContext>({
@@ -54,7 +53,12 @@ export function graphqlEndpoint(options: GraphqlEndpointOptions): AppMiddleware 
       const { errors } = result as ExecutionResult;
       if (!errors?.length) return undefined;
       const ctx = request.context;
-      const reporting = { logger, outageLog, requestId: ctx.state.requestId ?? '' };
+      const reporting = {
+        serverErrors,
+        requestId: ctx.state.requestId ?? '',
+        method: ctx.method,
+        userId: ctx.state.authentication?.user?.id,
+      };
       const mapped = errors.map((error) => clientError(error, reporting));
       if (mapped.some((error) => error.extensions.code === 'SERVICE_UNAVAILABLE')) {
         ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
@@ -75,9 +79,12 @@ export function graphqlEndpoint(options: GraphqlEndpointOptions): AppMiddleware 
       context: ctx,
     };
     const [body, init] = await handle(request);
-    if (body === null) {
-      // 405 (a method other than GET/POST), 406 (unacceptable Accept), 415 (not JSON): no body.
-      answerRefused(ctx, init.status ?? 400, (init.statusText ?? 'bad request').toLowerCase());
+    const typed = Object.keys(init.headers ?? {}).some((name) => name.toLowerCase() === 'content-type');
+    if (body === null || !typed) {
+      // 406 (unacceptable Accept), 415 (not JSON): no body; 405 (a mutation over GET): a plain-text
+      // message. Both become GraphQL's error shape, as every other refusal here.
+      const message = typeof body === 'string' && body ? body : (init.statusText ?? 'bad request').toLowerCase();
+      answerRefused(ctx, init.status ?? 400, message);
     } else {
       ctx.body = body;
       ctx.status = init.status ?? 200;
@@ -87,6 +94,13 @@ export function graphqlEndpoint(options: GraphqlEndpointOptions): AppMiddleware 
 
   return async function graphql(ctx, next) {
     if (ctx.path !== GRAPHQL_PATH) return next();
+    if (ctx.method !== 'GET' && ctx.method !== 'POST') {
+      // Not a GraphQL request at all: answered like any other path's unserved method.
+      ctx.set('Allow', 'GET, POST');
+      ctx.status = 405;
+      ctx.body = errorBody([`method ${ctx.method} is not allowed on ${ctx.path}`]);
+      return;
+    }
     try {
       await readBody(ctx, () => serve(ctx));
     } catch (error) {

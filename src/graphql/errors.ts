@@ -1,8 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { isDatabaseUnavailable } from '../db/database-errors';
-import type { DatabaseOutageLog } from '../http/database-outage-log';
 import { describeError } from '../http/error-handler';
-import type { Logger } from '../logger';
+import type { ServerErrors } from '../http/server-errors';
 
 /** `extensions.code` of each status the REST error boundary would answer with. */
 const CODE_OF_STATUS: Record<number, string> = {
@@ -19,10 +17,12 @@ export function codeOfStatus(status: number): string {
   return CODE_OF_STATUS[status] ?? (status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST');
 }
 
+/** Where a resolver's error happened, for the log and the error report. */
 export interface ErrorReporting {
-  logger: Logger;
-  outageLog: DatabaseOutageLog;
+  serverErrors: ServerErrors;
   requestId: string;
+  method: string;
+  userId?: number;
 }
 
 /**
@@ -39,14 +39,15 @@ export function clientError(error: GraphQLError, reporting: ErrorReporting): Gra
 
   const { status, messages } = describeError(cause);
   const code = codeOfStatus(status);
-  if (status === 503 && isDatabaseUnavailable(cause)) {
-    reporting.outageLog.failure(cause, reporting.requestId);
-  } else if (status >= 500) {
-    reporting.logger.error(
-      { err: cause, requestId: reporting.requestId, path: error.path?.join('.') },
-      'unhandled error in a GraphQL resolver',
-    );
-  }
+  const { serverErrors, requestId, method, userId } = reporting;
+  const path = error.path?.join('.');
+  serverErrors.record(
+    cause,
+    status,
+    { source: 'graphql', requestId, method, route: path ? `/graphql ${path}` : '/graphql', userId },
+    { path },
+    'unhandled error in a GraphQL resolver',
+  );
   const message =
     status >= 500 && status !== 503 ? `internal server error (request id ${reporting.requestId})` : messages.join('; ');
   const extensions: Record<string, unknown> = { code };

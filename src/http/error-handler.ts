@@ -4,11 +4,10 @@ import type { ValidationError } from 'class-validator';
 import { HttpError } from 'routing-controllers';
 import { isDatabaseUnavailable, uniqueViolationField } from '../db/database-errors';
 import { AlreadyTaken, DomainError, Forbidden, Invalid, NotFound, Unauthenticated } from '../domain/errors';
-import type { Logger } from '../logger';
-import { type ErrorContext, type ErrorReporter, noopErrorReporter } from '../observability/error-reporter';
+import type { ErrorContext } from '../observability/error-reporter';
 import { flattenValidationErrors } from '../validation/flatten-errors';
-import { DatabaseOutageLog } from './database-outage-log';
 import { ApiError } from './errors';
+import type { ServerErrors } from './server-errors';
 import type { AppContext, AppMiddleware } from './state';
 
 export interface ErrorDescription {
@@ -26,14 +25,10 @@ const UNAVAILABLE_MESSAGE = 'the service is temporarily unavailable, please retr
  * Koa's default handler (plain text, headers cleared) never runs. 5xx are logged with the request
  * id; their details never reach the client.
  *
- * Every 5xx is also reported (`reporter`: Sentry when SENTRY_DSN is set) with its request id, route,
- * method and user id; 4xx are the client's mistakes and are not. A database outage is reported
- * once, with its first 503, as it is logged once: the outage is one incident, and thousands of
- * identical events a second would only use up the project's quota and rate limit, hiding other
- * errors for the rest of the outage. The next outage (after 5 s without failures) is reported again.
+ * Every 5xx is logged and reported through `serverErrors` (a database outage once; see
+ * ServerErrors); 4xx are the client's mistakes and are not.
  */
-export function errorHandler(logger: Logger, reporter: ErrorReporter = noopErrorReporter): AppMiddleware {
-  const outageLog = new DatabaseOutageLog(logger);
+export function errorHandler(serverErrors: ServerErrors): AppMiddleware {
   return async function handleErrors(ctx, next) {
     try {
       await next();
@@ -55,12 +50,7 @@ export function errorHandler(logger: Logger, reporter: ErrorReporter = noopError
     } catch (error) {
       const { status, messages } = describeError(error);
       const requestId = ctx.state.requestId ?? '';
-      if (status === 503 && isDatabaseUnavailable(error)) {
-        if (outageLog.failure(error, requestId)) reporter.capture(error, { ...reportContext(ctx), outage: 'database' });
-      } else if (status >= 500) {
-        logger.error({ err: error, requestId, method: ctx.method, path: ctx.path }, 'unhandled error');
-        reporter.capture(error, reportContext(ctx));
-      }
+      serverErrors.record(error, status, reportContext(ctx), { method: ctx.method, path: ctx.path });
       ctx.status = status;
       ctx.body = errorBody(status === 500 ? [`internal server error (request id ${requestId})`] : messages);
       if (status === 401) ctx.set('WWW-Authenticate', 'Token');

@@ -4,6 +4,7 @@ import type { OpenAPIObject, PathsObject, ResponsesObject } from 'openapi3-ts';
 import { getMetadataArgsStorage } from 'routing-controllers';
 import { OpenAPI, routingControllersToSpec } from 'routing-controllers-openapi';
 import { version } from '../../../package.json';
+import { GRAPHQL_PATH, GRAPHQL_SCHEMAS, graphqlPathItem } from '../../graphql/openapi-path';
 import { describeOperation, documentedOperation, ERROR_DESCRIPTIONS, TOKEN_SCHEME } from './documented';
 // Its schema is referenced by every error response; importing it registers its decorators.
 import './error-response.dto';
@@ -33,7 +34,9 @@ export function buildOpenApiDocument(controllers: readonly (new (...args: never[
   });
   // By name: the generator lists them in the order their modules were loaded, which differs
   // between the server, the CLI and the specs.
-  const schemas = Object.fromEntries(Object.entries(generated).sort(([a], [b]) => a.localeCompare(b)));
+  const schemas = Object.fromEntries(
+    Object.entries({ ...generated, ...GRAPHQL_SCHEMAS }).sort(([a], [b]) => a.localeCompare(b)),
+  );
   const document = routingControllersToSpec(
     ours,
     {},
@@ -63,7 +66,9 @@ export function buildOpenApiDocument(controllers: readonly (new (...args: never[
   );
   // The usual reading order: version, info, paths, then the components they refer to.
   const { openapi, info, paths, components, ...rest } = document;
-  return { openapi, info, paths: withoutTrailingSlashes(paths), components, ...rest };
+  // /graphql is middleware, not a controller: it describes itself.
+  const allPaths = { ...withoutTrailingSlashes(paths), [GRAPHQL_PATH]: graphqlPathItem() };
+  return { openapi, info, paths: allPaths, components, ...rest };
 }
 
 function errorResponses(): ResponsesObject {
