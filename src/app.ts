@@ -105,8 +105,8 @@ export function createApp({ config, logger, orm, errorReporter = noopErrorReport
   const serverErrors = new ServerErrors(logger, container.get(ERROR_REPORTER));
   app.use(errorHandler(serverErrors));
   app.use(cors(config.corsOrigins));
-  // gzip/brotli for clients that ask, above 1 KiB: article lists shrink ~5x. On Lambda the
-  // compressed body goes out base64-encoded (see lambda.ts).
+  // gzip/brotli (and zstd on Node 22.15+) for clients that ask, above 1 KiB: article lists shrink
+  // ~5x. On Lambda the compressed body goes out base64-encoded (see lambda.ts).
   app.use(compress({ threshold: 1024 }));
   app.use(jsonResponse());
   app.use(urlGuard());

@@ -38,8 +38,12 @@ export type LambdaHandler = (event: LambdaEvent, context: LambdaContext) => Prom
 
 /** Responses whose bytes API Gateway must receive base64-encoded. */
 export function isBinaryResponse(headers: Record<string, unknown>): boolean {
-  const encoding = String(headers['content-encoding'] ?? '');
-  if (/gzip|deflate|br/.test(encoding)) return true;
+  // Any content coding makes bytes, whichever it is: koa-compress picks zstd on Node 22.15+ for
+  // a browser that offers it, and a zstd body sent as text reached the browser corrupted.
+  const encoding = String(headers['content-encoding'] ?? '')
+    .trim()
+    .toLowerCase();
+  if (encoding !== '' && encoding !== 'identity') return true;
   const type = String(headers['content-type'] ?? '')
     .split(';')[0]
     .trim();

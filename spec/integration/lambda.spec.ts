@@ -1,4 +1,4 @@
-import { gunzipSync } from 'node:zlib';
+import zlib, { gunzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import Koa from 'koa';
 import {
@@ -142,6 +142,27 @@ describe('Lambda handler', () => {
       const json = JSON.parse(gunzipSync(Buffer.from(result.body, 'base64')).toString('utf8'));
       expect(json.articles).to.have.length(5);
     });
+
+    it('returns the encoding a browser prefers (zstd where Node has it) base64-encoded, intact', async () => {
+      const author = await createUser();
+      for (let i = 0; i < 5; i += 1) await createArticle(author.user, { description: 'long '.repeat(100) });
+      // What Chromium sends. Node 22.15+ has zstd, and koa-compress prefers it: the response
+      // was once sent as text and corrupted (found by the /docs browser spec on Node 22).
+      const result = await invoke(
+        httpApiEvent('GET', '/api/articles', {
+          headers: { 'accept-encoding': 'gzip, deflate, br, zstd' },
+          rawQueryString: 'limit=5',
+        }),
+      );
+      const encoding = result.headers['content-encoding'];
+      expect(encoding).to.equal('zstdDecompressSync' in zlib ? 'zstd' : 'br');
+      expect(result.isBase64Encoded).to.equal(true);
+      const bytes = Buffer.from(result.body, 'base64');
+      const decode = (zlib as unknown as Record<string, (input: Buffer) => Buffer>)[
+        encoding === 'zstd' ? 'zstdDecompressSync' : 'brotliDecompressSync'
+      ];
+      expect(JSON.parse(decode(bytes).toString('utf8')).articles).to.have.length(5);
+    });
   });
 
   describe('REST API events (payload 1.0)', () => {
@@ -216,6 +237,8 @@ describe('Lambda handler', () => {
 describe('isBinaryResponse', () => {
   it('is true for compressed and non-text bodies, false for JSON and text', () => {
     expect(isBinaryResponse({ 'content-encoding': 'gzip', 'content-type': 'application/json' })).to.equal(true);
+    expect(isBinaryResponse({ 'content-encoding': 'zstd', 'content-type': 'text/css' })).to.equal(true);
+    expect(isBinaryResponse({ 'content-encoding': 'identity', 'content-type': 'text/css' })).to.equal(false);
     expect(isBinaryResponse({ 'content-type': 'image/png' })).to.equal(true);
     expect(isBinaryResponse({ 'content-type': 'application/octet-stream' })).to.equal(true);
     expect(isBinaryResponse({ 'content-type': 'application/json; charset=utf-8' })).to.equal(false);
