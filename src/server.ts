@@ -9,6 +9,7 @@ import { DatabaseStartupError, waitForDatabase } from './db/wait-for-database';
 import { ConnectionDrainer } from './http/connection-drainer';
 import { createHttpServer, listen, StartupError, urlOf } from './http/http-server';
 import { answerNotReady } from './http/not-ready';
+import type { JobRuntime } from './jobs';
 import type { Logger } from './logger';
 import { exitOnUnhandledErrors } from './process-errors';
 
@@ -24,6 +25,7 @@ import { exitOnUnhandledErrors } from './process-errors';
 async function main() {
   let handle: RequestListener = answerNotReady;
   let database: Database | undefined;
+  let jobs: JobRuntime | undefined;
 
   const started = await bootstrap({
     async beforeDatabase({ config, logger }) {
@@ -43,6 +45,8 @@ async function main() {
         const drained = await drainer.drain(config.shutdownGraceMs);
         if (!drained)
           logger.error({ graceMs: config.shutdownGraceMs }, 'requests still in flight at the end of the grace period');
+        // Jobs in hand finish within the same grace period, or go back to the queue.
+        await jobs?.stop(config.shutdownGraceMs);
         await database?.close();
         logger.info('stopped');
         return drained ? 0 : 1;
@@ -54,7 +58,16 @@ async function main() {
   const { config, logger, app } = started;
   database = started.database;
   handle = app.callback();
-  logger.info({ database: database.description, migrated: config.migrateOnStart }, 'ready');
+  if (config.jobs.workerInProcess) {
+    // Loaded only when used, like the app: the in-process worker (JOBS_WORKER_IN_PROCESS).
+    const { createJobRuntime } = await import('./jobs');
+    jobs = createJobRuntime({ config, logger, orm: database.orm });
+    jobs.worker.start();
+  }
+  logger.info(
+    { database: database.description, migrated: config.migrateOnStart, jobWorker: config.jobs.workerInProcess },
+    'ready',
+  );
 }
 
 /** Waits (bounded) for a database server that is not up yet, then opens it. */

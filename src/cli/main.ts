@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, getConfig } from '../config/config';
 import { errorReporterFor, FLUSH_TIMEOUT_MS } from '../observability/error-reporter';
 import { registerInitdbCommand } from './commands/initdb';
+import { registerJobCommands } from './commands/jobs';
 import { CliError, registerMigrationCommands } from './commands/migrations';
 import { registerOpenApiCommand } from './commands/openapi';
 import { registerRoutesCommand } from './commands/routes';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerRoutesCommand(program);
   registerOpenApiCommand(program);
   registerMigrationCommands(program);
+  registerJobCommands(program);
   return program;
 }
 

@@ -57,6 +57,41 @@ export interface AppConfig {
   /** The release errors are filed under; the package version when unset. */
   sentryRelease: string;
   graphql: GraphqlLimits;
+  jobs: JobSettings;
+  mail: MailSettings;
+}
+
+/** The job queue and its workers (src/modules/jobs). */
+export interface JobSettings {
+  /** `npm start` runs a worker in the server process too. */
+  workerInProcess: boolean;
+  /** How often an idle worker looks for due jobs. */
+  pollIntervalMs: number;
+  /** Jobs one worker runs at once. */
+  concurrency: number;
+  /** Attempts before a job is dead-lettered (`failed`). */
+  maxAttempts: number;
+  /** First retry delay; doubled per attempt (with jitter) up to `retryMaxMs`. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Longest one attempt may run before it counts as failed. */
+  timeoutMs: number;
+  /** How long a claim holds a job; a worker that died is presumed so after this. Above `timeoutMs`. */
+  leaseMs: number;
+  /** Finished jobs (and mail delivery records) older than this are deleted by the cleanup. */
+  retentionDays: number;
+  /** How often the scheduled cleanup runs. */
+  cleanupIntervalMs: number;
+}
+
+/** Outgoing mail (src/modules/mail). */
+export interface MailSettings {
+  /** `smtp://user:pass@host:587`, `smtps://…`; unset: mails are logged, not sent. */
+  smtpUrl: string | undefined;
+  /** The From header. */
+  from: string;
+  /** At most one comment notification per article per this window (comments in it are batched). */
+  commentWindowMs: number;
 }
 
 /** What one `/graphql` request may ask for; each is checked before any SQL runs. */
@@ -217,6 +252,23 @@ export function loadConfig(env: Env = process.env, defaults: ConfigDefaults = {}
     }
   }
 
+  const smtpUrl = value('SMTP_URL');
+  if (smtpUrl !== undefined) {
+    try {
+      if (!['smtp:', 'smtps:'].includes(new URL(smtpUrl).protocol))
+        problems.push('SMTP_URL must be an smtp:// or smtps:// URL');
+    } catch {
+      problems.push('SMTP_URL is not a valid URL');
+    }
+  }
+  const jobTimeoutMs = integer('JOBS_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  const jobLeaseMs = integer('JOBS_LEASE_MS', 60_000, 200, 7_200_000);
+  // A job must time out before its lease ends, or a slow attempt and its re-claim run at once.
+  if (jobLeaseMs <= jobTimeoutMs) problems.push('JOBS_LEASE_MS must be larger than JOBS_TIMEOUT_MS');
+  const retryBaseMs = integer('JOBS_RETRY_BASE_MS', 10_000, 1, 86_400_000);
+  const retryMaxMs = integer('JOBS_RETRY_MAX_MS', 3_600_000, 1, 604_800_000);
+  if (retryMaxMs < retryBaseMs) problems.push('JOBS_RETRY_MAX_MS must not be smaller than JOBS_RETRY_BASE_MS');
+
   const dataDir = value('PGLITE_DATA_DIR') ?? path.join('.data', 'pglite');
   const config: AppConfig = {
     nodeEnv,
@@ -249,6 +301,23 @@ export function loadConfig(env: Env = process.env, defaults: ConfigDefaults = {}
       maxAliases: integer('GRAPHQL_MAX_ALIASES', 20, 0, 1000),
       maxTokens: integer('GRAPHQL_MAX_TOKENS', 2000, 10, 100_000),
       bodyLimit: graphqlBodyLimit,
+    },
+    jobs: {
+      workerInProcess: boolean('JOBS_WORKER_IN_PROCESS', true),
+      pollIntervalMs: integer('JOBS_POLL_INTERVAL_MS', 1000, 10, 600_000),
+      concurrency: integer('JOBS_CONCURRENCY', 2, 1, 100),
+      maxAttempts: integer('JOBS_MAX_ATTEMPTS', 5, 1, 100),
+      retryBaseMs,
+      retryMaxMs,
+      timeoutMs: jobTimeoutMs,
+      leaseMs: jobLeaseMs,
+      retentionDays: integer('JOBS_RETENTION_DAYS', 7, 1, 3650),
+      cleanupIntervalMs: integer('JOBS_CLEANUP_INTERVAL_MS', 3_600_000, 1000, 604_800_000),
+    },
+    mail: {
+      smtpUrl,
+      from: value('MAIL_FROM') ?? 'Conduit <no-reply@conduit.invalid>',
+      commentWindowMs: integer('COMMENT_MAIL_WINDOW_MS', 600_000, 0, 86_400_000),
     },
   };
 

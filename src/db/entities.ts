@@ -1,6 +1,8 @@
 import { Article } from '../modules/articles/article.entity';
 import { Favorite } from '../modules/articles/favorite.entity';
 import { Comment } from '../modules/comments/comment.entity';
+import { Job } from '../modules/jobs/job.entity';
+import { MailDelivery } from '../modules/mail/mail-delivery.entity';
 import { Follow } from '../modules/profiles/follow.entity';
 import { Tag } from '../modules/tags/tag.entity';
 import { User } from '../modules/users/user.entity';
@@ -8,4 +10,4 @@ import { User } from '../modules/users/user.entity';
 /**
  * Every entity, listed explicitly: discovery by folder glob breaks in compiled builds and bundles.
  */
-export const entities = [User, Follow, Article, Favorite, Comment, Tag];
+export const entities = [User, Follow, Article, Favorite, Comment, Tag, Job, MailDelivery];

@@ -1,10 +1,15 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Service } from 'typedi';
+import { Inject, Service } from 'typedi';
+import type { AppConfig } from '../../config/config';
+import { APP_CONFIG } from '../../config/tokens';
 import { PG_INTEGER_MAX } from '../../db/pg-limits';
 import { Forbidden, NotFound } from '../../domain/errors';
 import { Article } from '../articles/article.entity';
 import { unlessArticleGone } from '../articles/article-gone';
+import { Job } from '../jobs/job.entity';
+import { commentsMailJob } from '../notifications/notification-jobs';
 import type { User } from '../users/user.entity';
+import { Comment } from './comment.entity';
 import { CommentRepository, newCommentView } from './comment.repository';
 import type { CommentView, NewComment } from './dto/comment.dto';
 
@@ -13,6 +18,7 @@ export class CommentsService {
   constructor(
     private readonly em: EntityManager,
     private readonly comments: CommentRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Newest first; one statement, plus one to tell "no comments" from "no article". */
@@ -34,10 +40,23 @@ export class CommentsService {
     return this.comments.findFirstViewsOfMany(slugs, perArticle, viewer?.id);
   }
 
+  /**
+   * The comment and, when someone else's article, the job that mails its author, in one
+   * transaction: both or neither.
+   */
   async create(author: User, slug: string, input: NewComment): Promise<CommentView> {
-    const article = await this.findArticle(slug);
-    const comment = this.comments.create({ body: input.body, article, author });
-    await unlessArticleGone(() => this.em.flush());
+    const { id: articleId, author: articleAuthor } = await this.findArticle(slug);
+    const comment = await unlessArticleGone(() =>
+      this.em.transactional(async (em) => {
+        const created = em.create(Comment, { body: input.body, article: articleId, author: author.id });
+        await em.flush();
+        if (articleAuthor.id !== author.id) {
+          await em.getRepository(Job).enqueue(commentsMailJob(articleId, created.id, this.config.mail.commentWindowMs));
+        }
+        return created;
+      }),
+    );
+    comment.author = author;
     // Nothing else can be known about a comment this new: mapped from the entity, not read back.
     return newCommentView(comment);
   }
@@ -53,10 +72,10 @@ export class CommentsService {
     await this.em.remove(comment).flush();
   }
 
-  /** A reference to the article (only its id is read), or 404. */
-  private async findArticle(slug: string): Promise<Article> {
-    const article = await this.em.findOne(Article, { slug }, { fields: ['id'] });
+  /** The article's id and author's id (nothing else is read), or 404. */
+  private async findArticle(slug: string): Promise<{ id: number; author: { id: number } }> {
+    const article = await this.em.findOne(Article, { slug }, { fields: ['id', 'author'] });
     if (!article) throw new NotFound('article not found');
-    return this.em.getReference(Article, article.id);
+    return { id: article.id, author: { id: article.author.id } };
   }
 }

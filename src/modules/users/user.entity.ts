@@ -25,7 +25,7 @@ import { usernameKey } from './username-key';
 })
 export class User extends Timestamped {
   [EntityRepositoryType]?: UserRepository;
-  [OptionalProps]?: 'bio' | 'image' | 'createdAt' | 'updatedAt' | 'usernameKey';
+  [OptionalProps]?: 'bio' | 'image' | 'createdAt' | 'updatedAt' | 'usernameKey' | 'emailNotifications';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -54,6 +54,10 @@ export class User extends Timestamped {
 
   @Property({ type: 'string', length: 1000, nullable: true })
   image: string | null = null;
+
+  /** Notification mails (a comment on one's article); an extension to RealWorld. */
+  @Property({ type: 'boolean', default: true })
+  emailNotifications = true;
 
   @BeforeCreate()
   @BeforeUpdate()

@@ -2,6 +2,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Service } from 'typedi';
 import { uniqueViolationField } from '../../db/database-errors';
 import { AlreadyTaken, Unauthenticated } from '../../domain/errors';
+import { Job } from '../jobs/job.entity';
+import { welcomeMailJob } from '../notifications/notification-jobs';
 import type { LoginUser } from './dto/login-user.dto';
 import type { NewUser } from './dto/register-user.dto';
 import type { UpdateUser } from './dto/update-user.dto';
@@ -17,16 +19,17 @@ export class UsersService {
     private readonly users: UserRepository,
   ) {}
 
+  /** The account and its welcome mail's job, in one transaction: both or neither. */
   async register(input: NewUser): Promise<User> {
     const username = normalizeUsername(input.username);
     await this.assertAvailable({ email: input.email, username });
-    const user = this.users.create({
-      email: input.email.trim(),
-      username,
-      passwordHash: await hashPassword(input.password),
+    const passwordHash = await hashPassword(input.password);
+    return this.em.transactional(async (em) => {
+      const user = em.create(User, { email: input.email.trim(), username, passwordHash });
+      await this.flushClaimingUniqueFields(em);
+      await em.getRepository(Job).enqueue(welcomeMailJob(user.id));
+      return user;
     });
-    await this.flushClaimingUniqueFields();
-    return user;
   }
 
   /** The user for these credentials; 401 for an unknown email or a wrong password alike. */
@@ -62,7 +65,8 @@ export class UsersService {
     if (changes.password !== undefined) user.passwordHash = await hashPassword(changes.password);
     if (changes.bio !== undefined) user.bio = changes.bio || null;
     if (changes.image !== undefined) user.image = changes.image || null;
-    await this.flushClaimingUniqueFields();
+    if (changes.emailNotifications !== undefined) user.emailNotifications = changes.emailNotifications;
+    await this.flushClaimingUniqueFields(this.em);
     return user;
   }
 
@@ -74,9 +78,9 @@ export class UsersService {
    * A concurrent registration or update can claim the same email or username between our check
    * and our write; the unique indexes catch it, and it is the same AlreadyTaken as the check's.
    */
-  private async flushClaimingUniqueFields(): Promise<void> {
+  private async flushClaimingUniqueFields(em: EntityManager): Promise<void> {
     try {
-      await this.em.flush();
+      await em.flush();
     } catch (error) {
       const field = uniqueViolationField(error);
       if (field) throw new AlreadyTaken(`${field} has already been taken`);

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import {
+  IsBoolean,
   IsDefined,
   IsEmail,
   IsObject,
@@ -12,6 +13,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { JSONSchema } from '../../../http/openapi/json-schema';
 import { IsText } from '../../../validation/text-rules';
 import {
   BIO_MAX,
@@ -60,6 +62,12 @@ export class UpdateUser {
   @IsString()
   @ValidateIf((_, value) => value !== undefined && value !== null && value !== '')
   image?: string | null;
+
+  /** An extension to RealWorld: false stops notification mails (see the README). */
+  @JSONSchema({ description: 'Extension (not in the RealWorld spec): false stops notification mails.' })
+  @IsBoolean({ message: 'emailNotifications must be true or false' })
+  @ValidateIf((_, value) => value !== undefined)
+  emailNotifications?: boolean;
 }
 
 /** `PUT /api/user` body: `{"user": {...changes}}`. */

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsEmail, IsString, ValidateNested } from 'class-validator';
+import { IsBoolean, IsEmail, IsString, ValidateNested } from 'class-validator';
 import { JSONSchema } from '../../../http/openapi/json-schema';
 import type { User } from '../user.entity';
 
@@ -22,6 +22,14 @@ export class AuthenticatedUser {
   @JSONSchema({ nullable: true })
   @IsString()
   image!: string | null;
+
+  @JSONSchema({
+    description:
+      'Extension (not in the RealWorld spec): whether notification mails (comments on your articles) are sent. ' +
+      'Set it with PUT /api/user.',
+  })
+  @IsBoolean()
+  emailNotifications!: boolean;
 }
 
 @JSONSchema({ additionalProperties: false })
@@ -33,6 +41,13 @@ export class UserResponse {
 
 export function toUserResponse(user: User, token: string): UserResponse {
   return {
-    user: { email: user.email, token, username: user.username, bio: user.bio, image: user.image },
+    user: {
+      email: user.email,
+      token,
+      username: user.username,
+      bio: user.bio,
+      image: user.image,
+      emailNotifications: user.emailNotifications,
+    },
   };
 }
