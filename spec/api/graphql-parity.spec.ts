@@ -65,7 +65,7 @@ describe('GraphQL and REST parity', () => {
       `query ($u: String!) {
         feed(limit: 2) { articlesCount articles { ${ARTICLE_FIELDS} } }
         profile(username: $u) { username bio image following }
-        me { email username bio image }
+        me { email username bio image emailNotifications }
       }`,
       { u: author.user.username },
       reader.token,

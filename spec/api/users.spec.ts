@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { User } from '../../src/modules/users/user.entity';
-import { createUser, DEFAULT_PASSWORD, uniqueUserInput } from '../support/factories';
+import { authHeader, createUser, DEFAULT_PASSWORD, uniqueUserInput } from '../support/factories';
 import { api, em, testEnvironment } from '../support/test-env';
 
 function expectErrors(body: unknown, ...fragments: string[]) {
@@ -87,7 +87,7 @@ describe('POST /api/users', () => {
       .post('/api/users')
       .send({ user: { ...input, id: 1, passwordHash: 'x', admin: true } })
       .expect(201);
-    expect(response.body.user).to.have.all.keys('email', 'token', 'username', 'bio', 'image');
+    expect(response.body.user).to.have.all.keys('email', 'token', 'username', 'bio', 'image', 'emailNotifications');
     const saved = await em().findOneOrFail(User, { username: input.username });
     expect(saved.id).not.to.equal(1);
     expect(saved.passwordHash).to.match(/^\$argon2id\$/);
@@ -212,6 +212,40 @@ describe('PUT /api/user', () => {
     const saved = await em().findOneOrFail(User, { id: user.id });
     expect(saved).to.include(expected);
   });
+
+  it('turns emailNotifications off and on again (an extension; GET /api/user returns it)', async () => {
+    const fixture = await createUser();
+    const before = await api().get('/api/user').set(authHeader(fixture)).expect(200);
+    expect(before.body.user.emailNotifications, 'on by default').to.equal(true);
+    const off = await api()
+      .put('/api/user')
+      .set(authHeader(fixture))
+      .send({ user: { emailNotifications: false } })
+      .expect(200);
+    expect(off.body.user).to.include({ emailNotifications: false, username: fixture.user.username });
+    expect((await api().get('/api/user').set(authHeader(fixture)).expect(200)).body.user.emailNotifications).to.equal(
+      false,
+    );
+    expect((await em().findOneOrFail(User, { id: fixture.user.id })).emailNotifications).to.equal(false);
+    const on = await api()
+      .put('/api/user')
+      .set(authHeader(fixture))
+      .send({ user: { emailNotifications: true } })
+      .expect(200);
+    expect(on.body.user.emailNotifications).to.equal(true);
+  });
+
+  for (const value of ['no', 0, null, 'false']) {
+    it(`returns 422 for emailNotifications ${JSON.stringify(value)} (only true or false)`, async () => {
+      const fixture = await createUser();
+      const response = await api()
+        .put('/api/user')
+        .set(authHeader(fixture))
+        .send({ user: { emailNotifications: value } })
+        .expect(422);
+      expect(response.body.errors.body).to.deep.equal(['emailNotifications must be true or false']);
+    });
+  }
 
   it('changes the password: the new one logs in, the old one no longer does', async () => {
     const { user, token } = await createUser();

@@ -100,6 +100,76 @@ describe('loadConfig', () => {
     expect(loadConfig(production).graphql.introspection).to.equal(false);
   });
 
+  it('runs the job worker in the server process by default, and logs mail when no SMTP_URL is set', () => {
+    const config = loadConfig({});
+    expect(config.jobs).to.deep.equal({
+      workerInProcess: true,
+      pollIntervalMs: 1000,
+      concurrency: 2,
+      maxAttempts: 5,
+      retryBaseMs: 10_000,
+      retryMaxMs: 3_600_000,
+      timeoutMs: 30_000,
+      leaseMs: 60_000,
+      retentionDays: 7,
+      cleanupIntervalMs: 3_600_000,
+    });
+    expect(config.mail).to.deep.equal({
+      smtpUrl: undefined,
+      from: 'Conduit <no-reply@conduit.invalid>',
+      commentWindowMs: 600_000,
+    });
+  });
+
+  it('reads the job and mail settings', () => {
+    const config = loadConfig({
+      JOBS_WORKER_IN_PROCESS: 'false',
+      JOBS_POLL_INTERVAL_MS: '250',
+      JOBS_CONCURRENCY: '8',
+      JOBS_MAX_ATTEMPTS: '3',
+      JOBS_RETRY_BASE_MS: '100',
+      JOBS_RETRY_MAX_MS: '1000',
+      JOBS_TIMEOUT_MS: '5000',
+      JOBS_LEASE_MS: '6000',
+      JOBS_RETENTION_DAYS: '30',
+      JOBS_CLEANUP_INTERVAL_MS: '60000',
+      SMTP_URL: 'smtps://user:pass@mail.example.com:465',
+      MAIL_FROM: 'Blog <blog@example.com>',
+      COMMENT_MAIL_WINDOW_MS: '0',
+    });
+    expect(config.jobs).to.deep.equal({
+      workerInProcess: false,
+      pollIntervalMs: 250,
+      concurrency: 8,
+      maxAttempts: 3,
+      retryBaseMs: 100,
+      retryMaxMs: 1000,
+      timeoutMs: 5000,
+      leaseMs: 6000,
+      retentionDays: 30,
+      cleanupIntervalMs: 60_000,
+    });
+    expect(config.mail).to.deep.equal({
+      smtpUrl: 'smtps://user:pass@mail.example.com:465',
+      from: 'Blog <blog@example.com>',
+      commentWindowMs: 0,
+    });
+  });
+
+  it('refuses a lease not longer than the job timeout, a cap below the base delay, and a non-SMTP URL', () => {
+    expect(() => loadConfig({ JOBS_TIMEOUT_MS: '5000', JOBS_LEASE_MS: '5000' })).to.throw(
+      ConfigError,
+      /JOBS_LEASE_MS must be larger than JOBS_TIMEOUT_MS/,
+    );
+    expect(() => loadConfig({ JOBS_RETRY_BASE_MS: '5000', JOBS_RETRY_MAX_MS: '10' })).to.throw(
+      ConfigError,
+      /JOBS_RETRY_MAX_MS must not be smaller than JOBS_RETRY_BASE_MS/,
+    );
+    expect(() => loadConfig({ SMTP_URL: 'http://mail.example.com' })).to.throw(ConfigError, /SMTP_URL must be an smtp/);
+    expect(() => loadConfig({ SMTP_URL: 'not a url' })).to.throw(ConfigError, /SMTP_URL is not a valid URL/);
+    expect(() => loadConfig({ JOBS_CONCURRENCY: '0' })).to.throw(ConfigError, /JOBS_CONCURRENCY/);
+  });
+
   it('reads the GraphQL limits, and refuses bad ones', () => {
     const config = loadConfig({
       GRAPHQL_INTROSPECTION: 'false',

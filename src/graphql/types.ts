@@ -101,6 +101,9 @@ export class UserType {
 
   @Field(() => String, { nullable: true })
   image!: string | null;
+
+  @Field(() => Boolean, { description: 'Extension: whether notification mails are sent (see PUT /api/user).' })
+  emailNotifications!: boolean;
 }
 
 @InputType('RegisterInput')
@@ -131,6 +134,9 @@ export class UpdateUserInput {
 
   @Field(() => String, { nullable: true })
   image?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Extension: false stops notification mails.' })
+  emailNotifications?: boolean;
 }
 
 @InputType('NewArticleInput')
