@@ -39,9 +39,11 @@ export function registerJobCommands(program: Command): void {
     .argument('<id>', 'the job id (see jobs:list)', parsePositive('<id>'))
     .action(async (id: number) => {
       await withDatabase(async (em) => {
-        const state = await em.getRepository(Job).retry(id, new Date(), getConfig().jobs.maxAttempts);
-        if (state === undefined) throw new CliError(`no job #${id}`);
-        if (state !== 'queued') throw new CliError(`job #${id} is ${state}, not failed: only failed jobs are retried`);
+        const outcome = await em.getRepository(Job).retry(id, new Date(), getConfig().jobs.maxAttempts);
+        if (!outcome.retried) {
+          if (outcome.state === undefined) throw new CliError(`no job #${id}`);
+          throw new CliError(`job #${id} is ${outcome.state}, not failed: only failed jobs are retried`);
+        }
         console.log(`Job #${id} queued again.`);
       });
     });

@@ -160,19 +160,22 @@ export class JobRepository extends EntityRepository<Job> {
   }
 
   /**
-   * A dead-lettered job queued again, due now, with as many attempts again as it had. The state
-   * the job is in (`queued` when retried), or undefined for an unknown id; only `failed` jobs are
-   * retried.
+   * A dead-lettered job queued again, due now, with as many attempts again as it had. Only
+   * `failed` jobs are retried; otherwise the state the job is in (none for an unknown id).
    */
-  async retry(id: number, now: Date, defaultMaxAttempts: number): Promise<JobState | undefined> {
+  async retry(
+    id: number,
+    now: Date,
+    defaultMaxAttempts: number,
+  ): Promise<{ retried: true } | { retried: false; state: JobState | undefined }> {
     const em = this.getEntityManager();
     const retried = await em.execute<unknown[]>(
       RETRY.text,
       RETRY.bind({ id, now: now.toISOString(), defaultMaxAttempts }),
     );
-    if (retried.length === 1) return 'queued';
+    if (retried.length === 1) return { retried: true };
     const rows = await em.execute<{ state: JobState }[]>(STATE_OF.text, STATE_OF.bind({ id }));
-    return rows[0]?.state;
+    return { retried: false, state: rows[0]?.state };
   }
 
   /** Deletes jobs in a finished state that finished before `before`. Returns how many. */
