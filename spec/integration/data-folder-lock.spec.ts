@@ -120,8 +120,8 @@ describe('the embedded data folder lock', () => {
     expect(fs.existsSync(lockFileOf(folder))).to.equal(false);
   });
 
-  it('a CLI command or a second server run while the server runs fails at once with one line', async function () {
-    this.timeout(90_000);
+  it('a CLI command, a second server or a job worker run while the server runs fails at once with one line', async function () {
+    this.timeout(120_000);
     const env = {
       NODE_ENV: 'development',
       DATABASE_URL: '',
@@ -160,6 +160,16 @@ describe('the embedded data folder lock', () => {
     expect(second.stderr.trim().split('\n'), second.stderr).to.deep.equal([
       `the embedded database folder ${folder} is in use by process ${server.pid} (server.ts); stop that process, ` +
         'or use another folder (PGLITE_DATA_DIR) or a PostgreSQL server (DATABASE_URL)',
+    ]);
+
+    // The server runs the job worker itself; a separate one needs a PostgreSQL server.
+    const worker = await output(spawnTs(['src/worker.ts'], env));
+    expect(worker.code).to.equal(1);
+    const workerLines = worker.stderr.trim().split('\n');
+    expect(workerLines[0]).to.include(`${folder} is in use by process ${server.pid}`);
+    expect(workerLines.slice(1), worker.stderr).to.deep.equal([
+      'The embedded database serves one process: `npm start` runs the job worker itself ' +
+        '(JOBS_WORKER_IN_PROCESS, on by default). A separate worker needs DATABASE_URL (a PostgreSQL server).',
     ]);
   });
 });
