@@ -6,7 +6,9 @@ import path from 'node:path';
 /**
  * `npm run offline:smoke`: starts `npm run offline` (the Lambda behind serverless-offline's
  * emulated API Gateway) on free ports, then walks the basic journey through it: GET /, register,
- * login, GET /api/user, create an article, list articles. Exits non-zero on the first wrong answer.
+ * the worker function (invoked through the Lambda Invoke API) running the welcome-mail job the
+ * registration queued, login, GET /api/user, create an article, list articles. Exits non-zero on
+ * the first wrong answer.
  * CI runs it; it uses a fresh in-memory embedded database unless DATABASE_URL is set.
  */
 
@@ -64,7 +66,25 @@ function check(condition: unknown, what: string) {
   console.log(`  ok  ${what}`);
 }
 
-async function journey(base: string) {
+/** Invokes a function through serverless-offline's AWS Lambda Invoke API, as `aws lambda invoke` would. */
+async function invoke(
+  lambdaBase: string,
+  functionName: string,
+): Promise<{ status: number; json: Record<string, number> }> {
+  const response = await fetch(`${lambdaBase}/2015-03-31/functions/${functionName}/invocations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  const text = await response.text();
+  try {
+    return { status: response.status, json: JSON.parse(text) };
+  } catch {
+    throw new Error(`the ${functionName} invocation answered ${response.status}: ${text.slice(0, 500)}`);
+  }
+}
+
+async function journey(base: string, lambdaBase: string) {
   const hello = await call(base, 'GET', '/');
   check(hello.status === 200 && hello.text === 'Hello World!', 'GET / answers 200 "Hello World!"');
 
@@ -72,6 +92,15 @@ async function journey(base: string) {
   const user = { username: name, email: `${name}@example.com`, password: 'password123' };
   const registered = await call(base, 'POST', '/api/users', { user });
   check(registered.status === 201 && registered.json?.user?.username === name, 'POST /api/users registers (201)');
+
+  // The registration queued its welcome mail; the worker function runs it (mail logged: no SMTP_URL).
+  const worker = await invoke(lambdaBase, 'koa-conduit-local-worker');
+  check(
+    worker.status === 200 && worker.json.done >= 1 && worker.json.failed === 0 && worker.json.retried === 0,
+    `the worker function ran the queued welcome-mail job (${JSON.stringify(worker.json)})`,
+  );
+  const drained = await invoke(lambdaBase, 'koa-conduit-local-worker');
+  check(drained.status === 200 && drained.json.claimed === 0, 'a second worker invocation finds the queue drained');
 
   const login = await call(base, 'POST', '/api/users/login', { user: { email: user.email, password: user.password } });
   const token = String(login.json?.user?.token ?? '');
@@ -121,7 +150,7 @@ async function main() {
   try {
     console.log(`offline smoke on ${base}`);
     await waitUntilServing(base, child);
-    await journey(base);
+    await journey(base, `http://127.0.0.1:${lambdaPort}`);
     console.log('offline smoke: passed');
   } catch (error) {
     failed = true;
