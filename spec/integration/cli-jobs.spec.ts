@@ -44,6 +44,9 @@ describe('CLI: jobs', function () {
   // Each command is a process of its own (ts-node start-up): seconds each on a busy machine.
   this.timeout(120_000);
   const name = `spec.cli.${Date.now().toString(36)}`;
+  after(async () => {
+    await em().execute('delete from jobs where name = ?', [name]);
+  });
 
   it('jobs:list --state failed lists dead letters with their attempts and first line of the last error', async () => {
     const id = await deadLetter(name, 0);
