@@ -22,17 +22,17 @@ async function until<T>(
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describe('npm run worker (src/worker.ts as a process)', function () {
+describe('job workers as processes: npm run worker (src/worker.ts), npm start (src/server.ts)', function () {
   this.timeout(120_000);
   let child: ChildProcess | undefined;
   afterEach(() => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
   });
 
-  it('runs the jobs a request enqueued, and exits 0 on SIGTERM', async () => {
-    let stdout = '';
-    let stderr = '';
-    child = spawn(process.execPath, ['-r', 'ts-node/register', 'src/worker.ts'], {
+  /** Starts `entry` on the spec database; resolves once `readyLine` was logged. */
+  async function start(entry: string, readyLine: string, env: Record<string, string> = {}) {
+    const output = { stdout: '', stderr: '' };
+    const process_ = spawn(process.execPath, ['-r', 'ts-node/register', entry], {
       cwd: PROJECT_ROOT,
       env: {
         ...process.env,
@@ -41,22 +41,28 @@ describe('npm run worker (src/worker.ts as a process)', function () {
         LOG_LEVEL: 'info',
         LOG_FORMAT: 'json',
         JOBS_POLL_INTERVAL_MS: '100',
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout?.on('data', (chunk) => {
-      stdout += chunk;
+    child = process_;
+    process_.stdout?.on('data', (chunk) => {
+      output.stdout += chunk;
     });
-    child.stderr?.on('data', (chunk) => {
-      stderr += chunk;
+    process_.stderr?.on('data', (chunk) => {
+      output.stderr += chunk;
     });
-    const exited = new Promise<number | null>((resolve) => child?.on('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) => process_.on('exit', (code) => resolve(code)));
     await until(
-      () => (stdout.includes('job worker ready') ? true : undefined),
+      () => (output.stdout.includes(readyLine) ? true : undefined),
       90_000,
-      `the worker to start: ${stderr}`,
+      `${entry} to start: ${output.stderr}`,
     );
+    return { process: process_, output, exited };
+  }
 
+  /** Registers through the API and waits for the worker under test to finish the welcome job. */
+  async function registerAndWaitForWelcomeJob() {
     const input = uniqueUserInput('workerproc');
     await api().post('/api/users').send({ user: input }).expect(201);
     const user = await em().findOneOrFail(User, { username: input.username });
@@ -71,12 +77,25 @@ describe('npm run worker (src/worker.ts as a process)', function () {
       60_000,
       'the welcome job to be done',
     );
-    // Logged, not sent: the process has no SMTP_URL.
-    expect(stdout).to.include('mail not sent (SMTP_URL is unset): logged instead');
+  }
 
-    child.kill('SIGTERM');
-    expect(await exited).to.equal(0);
-    expect(stdout).to.include('job worker stopped');
-    expect(stderr).to.equal('');
+  it('runs the jobs a request enqueued, and exits 0 on SIGTERM', async () => {
+    const worker = await start('src/worker.ts', 'job worker ready');
+    await registerAndWaitForWelcomeJob();
+    // Logged, not sent: the process has no SMTP_URL.
+    expect(worker.output.stdout).to.include('mail not sent (SMTP_URL is unset): logged instead');
+    worker.process.kill('SIGTERM');
+    expect(await worker.exited).to.equal(0);
+    expect(worker.output.stdout).to.include('job worker stopped');
+    expect(worker.output.stderr).to.equal('');
+  });
+
+  it('npm start runs the worker in the server process (JOBS_WORKER_IN_PROCESS, on by default)', async () => {
+    const server = await start('src/server.ts', '"msg":"ready"', { PORT: '0', MIGRATE_ON_START: 'false' });
+    expect(server.output.stdout).to.include('"jobWorker":true');
+    await registerAndWaitForWelcomeJob();
+    server.process.kill('SIGTERM');
+    expect(await server.exited).to.equal(0);
+    expect(server.output.stdout).to.include('"msg":"stopped"');
   });
 });
