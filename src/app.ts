@@ -117,7 +117,7 @@ export function createApp({ config, logger, orm, errorReporter = noopErrorReport
   app.use(ormRequestContext(orm));
 
   const users = container.get(UserRepository);
-  const { authorizationChecker, currentUserChecker } = authCheckers((id) => users.findOne({ id }));
+  const { authorizationChecker, currentUserChecker } = authCheckers((id) => users.findById(id));
 
   app.use(
     graphqlEndpoint({
