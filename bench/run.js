@@ -325,6 +325,8 @@ async function main(children) {
     LOG_LEVEL: 'warn',
     MIGRATE_ON_START: 'false',
     DB_POOL_MAX,
+    // What the server sets for itself on Node 22.15+ (src/memory-tuning.ts), here on any Node.
+    MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '1048576',
   };
   const baselineEnv = { DATABASE_URL: benchUrl, PORT: String(baselinePort), DB_POOL_MAX, JWT_SECRET: BENCH_JWT_SECRET };
   const startServer = () => children.start('server', node, ['dist/src/server.js'], { cwd: ROOT, env: serverEnv });
