@@ -31,8 +31,8 @@ async function main() {
   let database: Database | undefined;
 
   const started = await bootstrap({
-    async beforeDatabase({ config, logger }) {
-      exitOnUnhandledErrors(logger);
+    async beforeDatabase({ config, logger, errorReporter }) {
+      exitOnUnhandledErrors(logger, errorReporter);
       const server = createHttpServer(config);
       const drainer = new ConnectionDrainer(server);
       server.on('request', (request: IncomingMessage, response: ServerResponse) => handle(request, response));
