@@ -9,6 +9,7 @@ import { ERROR_REPORTER } from './config/tokens';
 import { createContainer } from './container';
 import { GRAPHQL_PATH, graphqlEndpoint } from './graphql/endpoint';
 import { authCheckers, jwtMiddleware } from './http/auth';
+import { conditionalGet } from './http/conditional-get';
 import { cors } from './http/cors';
 import { errorHandler } from './http/error-handler';
 import { jsonBody } from './http/json-body';
@@ -108,6 +109,7 @@ export function createApp({ config, logger, orm, errorReporter = noopErrorReport
   // gzip/brotli (and zstd on Node 22.15+) for clients that ask, above 1 KiB: article lists shrink
   // ~5x. On Lambda the compressed body goes out base64-encoded (see lambda.ts).
   app.use(compress({ threshold: 1024 }));
+  app.use(conditionalGet());
   app.use(jsonResponse());
   app.use(urlGuard());
   // /graphql reads its own body (its own cap, errors in GraphQL's shape): see graphqlEndpoint.

@@ -67,7 +67,7 @@ export function buildOpenApiDocument(controllers: readonly (new (...args: never[
   // The usual reading order: version, info, paths, then the components they refer to.
   const { openapi, info, paths, components, ...rest } = document;
   // /graphql is middleware, not a controller: it describes itself.
-  const allPaths = { ...withoutTrailingSlashes(paths), [GRAPHQL_PATH]: graphqlPathItem() };
+  const allPaths = { ...withReadValidators(withoutTrailingSlashes(paths)), [GRAPHQL_PATH]: graphqlPathItem() };
   return { openapi, info, paths: allPaths, components, ...rest };
 }
 
@@ -93,6 +93,32 @@ function withoutTrailingSlashes(paths: PathsObject): PathsObject {
     cleaned[key] = { ...cleaned[key], ...item };
   }
   return cleaned;
+}
+
+/** The 304 that every GET under /api can answer (src/http/conditional-get.ts). */
+function withReadValidators(paths: PathsObject): PathsObject {
+  const result: PathsObject = {};
+  for (const [path, item] of Object.entries(paths)) {
+    const read = item.get;
+    result[path] =
+      read && path.startsWith('/api/')
+        ? {
+            ...item,
+            get: {
+              ...read,
+              responses: {
+                ...read.responses,
+                304: {
+                  description:
+                    'Not Modified: `If-None-Match` lists the current `ETag` (a weak tag of the JSON body, sent ' +
+                    'with every 200 here, with `Cache-Control: no-cache` and `Vary: Authorization`)',
+                },
+              },
+            },
+          }
+        : item;
+  }
+  return result;
 }
 
 const applied = new WeakSet<object>();
