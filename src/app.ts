@@ -12,6 +12,7 @@ import { authCheckers, jwtMiddleware } from './http/auth';
 import { conditionalGet } from './http/conditional-get';
 import { cors } from './http/cors';
 import { errorHandler } from './http/error-handler';
+import { idempotentPosts } from './http/idempotency';
 import { jsonBody } from './http/json-body';
 import { jsonResponse } from './http/json-response';
 import { ApiDocument } from './http/openapi/api-document';
@@ -26,6 +27,7 @@ import { AuthController } from './modules/auth/auth.controller';
 import { CommentsController } from './modules/comments/comments.controller';
 import { DocsController } from './modules/docs/docs.controller';
 import { HealthController } from './modules/health/health.controller';
+import { IdempotencyService } from './modules/idempotency/idempotency.service';
 import { ProfilesController } from './modules/profiles/profiles.controller';
 import { TagsController } from './modules/tags/tags.controller';
 import { UserRepository } from './modules/users/user.repository';
@@ -117,6 +119,9 @@ export function createApp({ config, logger, orm, errorReporter = noopErrorReport
   app.use((ctx, next) => (ctx.path === GRAPHQL_PATH ? next() : readJsonBody(ctx, next)));
   app.use(jwtMiddleware(config));
   app.use(ormRequestContext(orm));
+  // Inside the request context (its records go through the ORM), after the token and body.
+  const idempotency = container.get(IdempotencyService);
+  app.use(idempotentPosts(() => idempotency));
 
   const users = container.get(UserRepository);
   const { authorizationChecker, currentUserChecker } = authCheckers((id) => users.findById(id));

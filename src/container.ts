@@ -7,6 +7,8 @@ import { Article } from './modules/articles/article.entity';
 import { ArticleRepository } from './modules/articles/article.repository';
 import { Comment } from './modules/comments/comment.entity';
 import { CommentRepository } from './modules/comments/comment.repository';
+import { IdempotencyRepository } from './modules/idempotency/idempotency.repository';
+import { IdempotencyRecord } from './modules/idempotency/idempotency-record.entity';
 import { Follow } from './modules/profiles/follow.entity';
 import { ProfileRepository } from './modules/profiles/profile.repository';
 import { Tag } from './modules/tags/tag.entity';
@@ -48,5 +50,6 @@ export function createContainer(deps: {
   container.set(ProfileRepository, orm.em.getRepository(Follow));
   container.set(CommentRepository, orm.em.getRepository(Comment));
   container.set(TagRepository, orm.em.getRepository(Tag));
+  container.set(IdempotencyRepository, orm.em.getRepository(IdempotencyRecord));
   return container;
 }

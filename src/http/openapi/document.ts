@@ -67,7 +67,10 @@ export function buildOpenApiDocument(controllers: readonly (new (...args: never[
   // The usual reading order: version, info, paths, then the components they refer to.
   const { openapi, info, paths, components, ...rest } = document;
   // /graphql is middleware, not a controller: it describes itself.
-  const allPaths = { ...withReadValidators(withoutTrailingSlashes(paths)), [GRAPHQL_PATH]: graphqlPathItem() };
+  const allPaths = {
+    ...withIdempotencyKeys(withReadValidators(withoutTrailingSlashes(paths))),
+    [GRAPHQL_PATH]: graphqlPathItem(),
+  };
   return { openapi, info, paths: allPaths, components, ...rest };
 }
 
@@ -117,6 +120,40 @@ function withReadValidators(paths: PathsObject): PathsObject {
             },
           }
         : item;
+  }
+  return result;
+}
+
+/** The optional `Idempotency-Key` of every POST under /api (src/http/idempotency.ts); used with a token. */
+function withIdempotencyKeys(paths: PathsObject): PathsObject {
+  const result: PathsObject = {};
+  for (const [path, item] of Object.entries(paths)) {
+    const write = item.post;
+    if (!write || !path.startsWith('/api/')) {
+      result[path] = item;
+      continue;
+    }
+    const errorRef = (status: number) => ({ $ref: `#/components/responses/Error${status}` });
+    result[path] = {
+      ...item,
+      post: {
+        ...write,
+        parameters: [
+          ...(write.parameters ?? []),
+          {
+            in: 'header',
+            name: 'Idempotency-Key',
+            required: false,
+            description:
+              'With a token, makes a retry safe: the first answer (below 500) is kept for 24 hours, per caller and path, and ' +
+              'replayed to a retry with the same key and body (`Idempotent-Replayed: true`) without doing the ' +
+              'work again. 409 while the first request runs; 422 for the same key with another body.',
+            schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+          },
+        ],
+        responses: { 422: errorRef(422), ...write.responses, 409: errorRef(409) },
+      },
+    };
   }
   return result;
 }

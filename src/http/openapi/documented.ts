@@ -30,9 +30,10 @@ export const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'Missing, invalid or expired token (`WWW-Authenticate: Token`)',
   403: 'The caller may not do this (not the owner)',
   404: 'Not found',
+  409: 'A request with the same `Idempotency-Key` is still being processed; retry after `Retry-After` seconds',
   413: 'Request body larger than the configured limit',
   415: 'Unsupported `Content-Encoding` of the request body',
-  422: 'Invalid input: a field that fails validation, a body beyond the shape limits, or a taken value',
+  422: 'Invalid input: a field that fails validation, a body beyond the shape limits, a taken value, or an `Idempotency-Key` reused with another body',
   500: 'Internal server error (the message names a request id; no details)',
   503: 'The database is unavailable or not ready yet; retry after `Retry-After` seconds',
 };
