@@ -12,7 +12,10 @@ async function articlesTitled(title: string): Promise<number> {
 
 const newArticle = (title: string) => ({ article: { title, description: 'd', body: 'b', tagList: ['retry'] } });
 let sequence = 0;
-const uniqueKey = () => `spec-${process.pid}-${Date.now()}-${(sequence += 1)}`;
+function uniqueKey(): string {
+  sequence += 1;
+  return `spec-${process.pid}-${Date.now()}-${sequence}`;
+}
 
 describe('Idempotency-Key on POST', () => {
   let writer: UserFixture;
