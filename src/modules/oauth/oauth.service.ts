@@ -40,9 +40,6 @@ const ROTATION_FAILURES: Record<RotationFailure, string> = {
  */
 @Service()
 export class OAuthService {
-  /** The clock; a spec may set it. */
-  now: () => Date = () => new Date();
-
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly users: UsersService,
@@ -125,6 +122,10 @@ export class OAuthService {
   /** Deletes expired refresh tokens and the families they leave empty (the CLI's purge). */
   purgeExpired(): Promise<{ tokens: number; families: number }> {
     return this.refreshTokens.purgeExpired(this.now());
+  }
+
+  private now(): Date {
+    return new Date();
   }
 
   private response(user: { id: number; username: string }, refreshToken: string, scope: string | null): TokenGrant {
