@@ -243,6 +243,61 @@ describe('abuse limits', () => {
     });
   });
 
+  describe('POST /graphql (login and register mutations)', () => {
+    const LOGIN = 'mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { username } }';
+
+    function graphqlOn(target: ReturnType<typeof limitedApp>, ip: string, query: string, variables: object) {
+      return api(target)
+        .post('/graphql')
+        .set('Accept', 'application/json')
+        .set('X-Forwarded-For', ip)
+        .send({ query, variables });
+    }
+
+    it('counts logins against the same limits, before the hash: TOO_MANY_REQUESTS, no user lookup', async () => {
+      const target = limitedApp();
+      const { user } = await createUser();
+      const ip = uniqueIp();
+      // Failures over REST and GraphQL add up: one account, one count.
+      await login(target, ip, user.email, 'wrong password').expect(401);
+      const first = await graphqlOn(target, ip, LOGIN, { e: user.email, p: 'wrong' }).expect(200);
+      expect(first.body.errors[0].extensions.code).to.equal('UNAUTHENTICATED');
+      expect(first.headers.ratelimit).to.match(/"login-account";r=1;/);
+      await graphqlOn(target, ip, LOGIN, { e: user.email, p: 'wrong' }).expect(200);
+
+      const { sqlLog } = testEnvironment();
+      sqlLog.clear();
+      const limited = await graphqlOn(target, ip, LOGIN, { e: user.email, p: DEFAULT_PASSWORD }).expect(200);
+      expect(limited.body.errors[0].extensions.code).to.equal('TOO_MANY_REQUESTS');
+      expect(limited.body.errors[0].message).to.match(/^too many requests, retry in \d+ seconds$/);
+      expect(Number(limited.headers['retry-after'])).to.be.within(1, 900);
+      expect(sqlLog.all, 'only the counters, never the user').to.have.length(1);
+    });
+
+    it('counts each aliased login of one document', async () => {
+      const target = limitedApp();
+      const { user } = await createUser();
+      const query =
+        'mutation ($e: String!, $p: String!) { a: login(email: $e, password: $p) { username } ' +
+        'b: login(email: $e, password: $p) { username } }';
+      const response = await graphqlOn(target, uniqueIp(), query, { e: user.email, p: DEFAULT_PASSWORD }).expect(200);
+      expect(response.body.errors).to.equal(undefined);
+      expect(response.headers.ratelimit).to.match(/^"login-ip";r=4;/);
+    });
+
+    it('limits registrations per address', async () => {
+      const target = limitedApp();
+      const ip = uniqueIp();
+      const register = () =>
+        graphqlOn(target, ip, 'mutation ($i: RegisterInput!) { register(input: $i) { username } }', {
+          i: uniqueUserInput(),
+        }).expect(200);
+      expect((await register()).body.errors).to.equal(undefined);
+      expect((await register()).body.errors).to.equal(undefined);
+      expect((await register()).body.errors[0].extensions.code).to.equal('TOO_MANY_REQUESTS');
+    });
+  });
+
   describe('POST /api/users', () => {
     it('limits registrations per address', async () => {
       const target = limitedApp();

@@ -29,7 +29,8 @@ export function accountSubject(identifier: string): string {
   return identifier.includes('@') ? `email:${identifier.toLowerCase()}` : `username:${usernameKey(identifier)}`;
 }
 
-function loginChecks(ip: string, identifier: string | undefined): LimitCheck[] {
+/** A password login's checks: its client IP, and the account it names (when it names one). */
+export function loginChecks(ip: string, identifier: string | undefined): LimitCheck[] {
   const checks: LimitCheck[] = [{ limit: 'login-ip', subject: ip }];
   if (identifier !== undefined) checks.push({ limit: 'login-account', subject: accountSubject(identifier) });
   return checks;
@@ -71,14 +72,26 @@ export function rateLimits(limits: RateLimits): AppMiddleware {
   return async function limitCredentialEndpoints(ctx, next) {
     const checksOf = limits.enabled ? LIMITED_ROUTES[`${ctx.method} ${routePath(ctx.path)}`] : undefined;
     if (!checksOf) return next();
-    const checks = checksOf(ctx, ctx.ip || 'unknown');
-    await limits.consume(checks, (statuses) => {
-      const { policy, state } = rateLimitHeaders(statuses);
-      ctx.set('RateLimit-Policy', policy);
-      ctx.set('RateLimit', state);
-    });
+    const checks = checksOf(ctx, clientIp(ctx));
+    await limits.consume(checks, (statuses) => setRateLimitHeaders(ctx, statuses));
     await next();
-    const account = checks.find((check) => check.limit === 'login-account');
+    const account = accountCheck(checks);
     if (account && ctx.status >= 200 && ctx.status < 300) await limits.forgive(account);
   };
+}
+
+/** The address limits count (see TRUST_PROXY in app.ts). */
+export function clientIp(ctx: AppContext): string {
+  return ctx.ip || 'unknown';
+}
+
+export function setRateLimitHeaders(ctx: AppContext, statuses: readonly LimitStatus[]): void {
+  const { policy, state } = rateLimitHeaders(statuses);
+  ctx.set('RateLimit-Policy', policy);
+  ctx.set('RateLimit', state);
+}
+
+/** The account check among a request's checks, if any: what a successful login forgives. */
+export function accountCheck(checks: readonly LimitCheck[]): LimitCheck | undefined {
+  return checks.find((check) => check.limit === 'login-account');
 }
