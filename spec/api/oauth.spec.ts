@@ -241,6 +241,18 @@ describe('POST /oauth/token', () => {
       expectOAuthError(long, 'invalid_request');
     });
 
+    it('returns 413 invalid_request for a body over the size limit, form or JSON', async () => {
+      const big = 'x'.repeat(70 * 1024);
+      expectOAuthError(await postToken({ grant_type: 'password', username: big }).expect(413), 'invalid_request');
+      const json = await api().post('/oauth/token').send({ grant_type: 'password', username: big }).expect(413);
+      expectOAuthError(json, 'invalid_request');
+    });
+
+    it('returns 400 invalid_request for a JSON body beyond the shape limits (422 on the API routes)', async () => {
+      const wide = Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`k${i}`, 'v']));
+      expectOAuthError(await api().post('/oauth/token').send(wide).expect(400), 'invalid_request');
+    });
+
     it('returns 400 invalid_request for a body that is neither a form nor JSON', async () => {
       const response = await api().post('/oauth/token').type('text').send('grant_type=password').expect(400);
       expectOAuthError(response, 'invalid_request');
