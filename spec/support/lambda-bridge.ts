@@ -77,8 +77,7 @@ export function toHttpApiEvent(req: IncomingMessage, body: Buffer) {
         method: req.method ?? 'GET',
         path: url.pathname,
         protocol: 'HTTP/1.1',
-        // A spec may play a client at another address (API Gateway's sourceIp is the client's).
-        sourceIp: headers['x-spec-source-ip'] ?? '127.0.0.1',
+        sourceIp: '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: randomUUID(),
