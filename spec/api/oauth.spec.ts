@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
+import { Client } from 'pg';
 import type { Response } from 'supertest';
 import { createApp } from '../../src/app';
 import type { AppConfig } from '../../src/config/config';
@@ -397,6 +398,35 @@ describe('PUT /api/user with a new password', () => {
       username: fixture.user.username,
       password: 'a brand new password',
     }).expect(200);
+  });
+
+  it('makes a refresh racing the revocation wait for it, then refuses it (no fresh access token slips out)', async () => {
+    const fixture = await createUser();
+    const { body } = await passwordGrant(fixture).expect(200);
+    // Another connection revokes the user's families, as a password change does, and holds its
+    // transaction open: the refresh must wait on the family row, not read the old state and rotate.
+    const revoker = new Client({ connectionString: testEnvironment().database.url });
+    await revoker.connect();
+    try {
+      await revoker.query('begin');
+      await revoker.query(
+        'update oauth_refresh_token_families set revoked_at = now() where user_id = $1 and revoked_at is null',
+        [fixture.user.id],
+      );
+      let settled = false;
+      const refresh = refreshGrant(body.refresh_token).then((response) => {
+        settled = true;
+        return response;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled, 'the refresh waited for the revocation').to.equal(false);
+      await revoker.query('commit');
+      const response = await refresh;
+      expect(response.status).to.equal(400);
+      expect(response.body.error_description).to.equal('refresh token has been revoked');
+    } finally {
+      await revoker.end();
+    }
   });
 
   it('leaves refresh tokens alone when other fields change', async () => {
