@@ -88,8 +88,8 @@ const METHODS = ['get', 'post', 'put', 'delete', 'patch', 'head', 'options'] as 
  * when present): a status the operation does not document, or a body that does not match its
  * schema, fails the spec that received it (see the root hooks in global-setup.ts).
  */
-export function api() {
-  const agent = supertest(testEnvironment().target);
+export function api(target: TestEnvironment['target'] = testEnvironment().target) {
+  const agent = supertest(target);
   for (const method of METHODS) {
     const send = agent[method].bind(agent);
     agent[method] = (url: string) => {
@@ -99,6 +99,14 @@ export function api() {
     };
   }
   return agent;
+}
+
+/**
+ * What supertest sends requests to for another app (one with its own configuration): the app
+ * itself, or with SPEC_TRANSPORT=lambda, a Lambda handler around it, like the suite's own app.
+ */
+export function targetOf(app: Koa): TestEnvironment['target'] {
+  return testEnvironment().transport === 'lambda' ? lambdaBridge(createLambdaHandler(async () => app)) : app.callback();
 }
 
 /** A forked EntityManager for arranging and inspecting rows outside a request. */

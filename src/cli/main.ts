@@ -5,6 +5,7 @@ import { errorReporterFor, FLUSH_TIMEOUT_MS } from '../observability/error-repor
 import { registerInitdbCommand } from './commands/initdb';
 import { CliError, registerMigrationCommands } from './commands/migrations';
 import { registerOpenApiCommand } from './commands/openapi';
+import { registerPurgeCommand } from './commands/purge';
 import { registerRoutesCommand } from './commands/routes';
 import { registerSeedCommand } from './commands/seed';
 import { registerUserCommands } from './commands/users';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerRoutesCommand(program);
   registerOpenApiCommand(program);
   registerMigrationCommands(program);
+  registerPurgeCommand(program);
   return program;
 }
 

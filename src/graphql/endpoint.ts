@@ -3,6 +3,7 @@ import type { ExecutionArgs, ExecutionResult } from 'graphql';
 import { createHandler, type Request as GraphqlHttpRequest } from 'graphql-http';
 import type { ContainerInstance } from 'typedi';
 import type { GraphqlLimits } from '../config/config';
+import { RateLimited } from '../domain/errors';
 import { errorBody, RETRY_AFTER_SECONDS } from '../http/error-handler';
 import { ApiError } from '../http/errors';
 import { jsonBody, NOT_AN_OBJECT } from '../http/json-body';
@@ -63,6 +64,11 @@ export function graphqlEndpoint(options: GraphqlEndpointOptions): AppMiddleware 
       if (mapped.some((error) => error.extensions.code === 'SERVICE_UNAVAILABLE')) {
         ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
       }
+      // An abuse limit: the longest wait among the fields refused.
+      const waits = errors.flatMap((error) =>
+        error.originalError instanceof RateLimited ? [error.originalError.retryAfterSeconds] : [],
+      );
+      if (waits.length > 0) ctx.set('Retry-After', String(Math.max(...waits)));
       return { ...(result as ExecutionResult), errors: mapped };
     },
   });

@@ -74,12 +74,19 @@ export function buildOpenApiDocument(controllers: readonly (new (...args: never[
   return { openapi, info, paths: allPaths, components, ...rest };
 }
 
+const RATE_LIMIT_HEADERS = {
+  'Retry-After': { description: 'seconds until the exceeded limit resets', schema: { type: 'integer' } },
+  RateLimit: { description: 'per limit: `"name";r=<remaining>;t=<seconds to reset>`', schema: { type: 'string' } },
+  'RateLimit-Policy': { description: 'per limit: `"name";q=<quota>;w=<window seconds>`', schema: { type: 'string' } },
+};
+
 function errorResponses(): ResponsesObject {
   const responses: ResponsesObject = {};
   for (const [status, description] of Object.entries(ERROR_DESCRIPTIONS)) {
     responses[`Error${status}`] = {
       description,
       content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } },
+      ...(status === '429' && { headers: RATE_LIMIT_HEADERS }),
     };
   }
   return responses;

@@ -1,11 +1,12 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Service } from 'typedi';
+import { Inject, Service } from 'typedi';
 import { uniqueViolationField } from '../../db/database-errors';
 import { AlreadyTaken, Unauthenticated } from '../../domain/errors';
 import type { LoginUser } from './dto/login-user.dto';
 import type { NewUser } from './dto/register-user.dto';
 import type { UpdateUser } from './dto/update-user.dto';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './password';
+import { PASSWORD_CHANGE_LISTENERS, type PasswordChangeListener } from './password-change';
 import { User } from './user.entity';
 import { UserRepository } from './user.repository';
 import { normalizeUsername } from './username-key';
@@ -15,6 +16,7 @@ export class UsersService {
   constructor(
     private readonly em: EntityManager,
     private readonly users: UserRepository,
+    @Inject(PASSWORD_CHANGE_LISTENERS) private readonly passwordChangeListeners: readonly PasswordChangeListener[] = [],
   ) {}
 
   async register(input: NewUser): Promise<User> {
@@ -62,7 +64,15 @@ export class UsersService {
     if (changes.password !== undefined) user.passwordHash = await hashPassword(changes.password);
     if (changes.bio !== undefined) user.bio = changes.bio || null;
     if (changes.image !== undefined) user.image = changes.image || null;
-    await this.flushClaimingUniqueFields();
+    if (changes.password === undefined || this.passwordChangeListeners.length === 0) {
+      await this.flushClaimingUniqueFields();
+      return user;
+    }
+    // One transaction: the new password and what the listeners revoke commit together or not at all.
+    await this.em.transactional(async () => {
+      await this.flushClaimingUniqueFields();
+      for (const listener of this.passwordChangeListeners) await listener.passwordChanged(user.id);
+    });
     return user;
   }
 
