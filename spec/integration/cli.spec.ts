@@ -101,6 +101,12 @@ describe('CLI', () => {
         hashToken(expired),
       ]);
       await fork.execute(
+        `insert into idempotency_keys (key, owner_id, route, fingerprint, status, created_at)
+         values ('purge-spec-old', ?, 'POST /api/articles', 'f', 201, now() - interval '25 hours'),
+                ('purge-spec-new', ?, 'POST /api/articles', 'f', 201, now())`,
+        [fixture.user.id, fixture.user.id],
+      );
+      await fork.execute(
         `insert into rate_limit_counters (limit_name, subject, hits, window_ends_at)
          values ('login-ip', 'purge-spec-ended', 1, now() - interval '1 second'),
                 ('login-ip', 'purge-spec-running', 1, now() + interval '1 hour')`,
@@ -109,8 +115,12 @@ describe('CLI', () => {
       const result = await cliProcess('purge');
       expect(result.status, result.stderr).to.equal(0);
       expect(result.stdout).to.match(
-        /Purged [1-9]\d* expired refresh tokens \([1-9]\d* logins ended\) and [1-9]\d* ended/,
+        /Purged [1-9]\d* expired refresh tokens \([1-9]\d* logins ended\), [1-9]\d* ended rate-limit windows and [1-9]\d* expired idempotency keys/,
       );
+      const keys = await fork.execute<{ key: string }[]>(
+        "select key from idempotency_keys where key like 'purge-spec-%'",
+      );
+      expect(keys.map((row) => row.key)).to.deep.equal(['purge-spec-new']);
 
       const tokens = await fork.execute<{ token_hash: string }[]>(
         'select token_hash from oauth_refresh_tokens where token_hash in (?, ?)',
