@@ -41,31 +41,38 @@ export function graphqlEndpoint(options: GraphqlEndpointOptions): AppMiddleware 
   const { limits, container, serverErrors, currentUser } = options;
   const readBody = jsonBody(limits.bodyLimit);
 
-  const handle = createHandler<unknown, AppContext, GraphqlContext>({
-    schema: graphqlSchema(),
-    parse: parseWithin(limits),
-    validationRules: (_request, args, specifiedRules) => [
-      ...limitRules(limits, args.variableValues ?? undefined),
-      ...specifiedRules,
-    ],
-    context: (request) => createGraphqlContext(request.context, container, currentUser),
-    onOperation(request, _args: ExecutionArgs, result): ExecutionResult | undefined {
-      const { errors } = result as ExecutionResult;
-      if (!errors?.length) return undefined;
-      const ctx = request.context;
-      const reporting = {
-        serverErrors,
-        requestId: ctx.state.requestId ?? '',
-        method: ctx.method,
-        userId: ctx.state.authentication?.user?.id,
-      };
-      const mapped = errors.map((error) => clientError(error, reporting));
-      if (mapped.some((error) => error.extensions.code === 'SERVICE_UNAVAILABLE')) {
-        ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
-      }
-      return { ...(result as ExecutionResult), errors: mapped };
-    },
-  });
+  // Built on the first /graphql request, not with the app: the schema (type-graphql reading the
+  // resolvers' decorators) is the costliest part of createApp(), and a Lambda container that
+  // only serves REST never needs it.
+  let handler: ReturnType<typeof createHandler<unknown, AppContext, GraphqlContext>> | undefined;
+  const handle = (request: GraphqlHttpRequest<unknown, AppContext>) => {
+    handler ??= createHandler<unknown, AppContext, GraphqlContext>({
+      schema: graphqlSchema(),
+      parse: parseWithin(limits),
+      validationRules: (_request, args, specifiedRules) => [
+        ...limitRules(limits, args.variableValues ?? undefined),
+        ...specifiedRules,
+      ],
+      context: (request) => createGraphqlContext(request.context, container, currentUser),
+      onOperation(request, _args: ExecutionArgs, result): ExecutionResult | undefined {
+        const { errors } = result as ExecutionResult;
+        if (!errors?.length) return undefined;
+        const ctx = request.context;
+        const reporting = {
+          serverErrors,
+          requestId: ctx.state.requestId ?? '',
+          method: ctx.method,
+          userId: ctx.state.authentication?.user?.id,
+        };
+        const mapped = errors.map((error) => clientError(error, reporting));
+        if (mapped.some((error) => error.extensions.code === 'SERVICE_UNAVAILABLE')) {
+          ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
+        }
+        return { ...(result as ExecutionResult), errors: mapped };
+      },
+    });
+    return handler(request);
+  };
 
   async function serve(ctx: AppContext): Promise<void> {
     const request: GraphqlHttpRequest<unknown, AppContext> = {
