@@ -22,7 +22,10 @@
  *
  * Prints min / median / max of each phase, the ratio of the medians ours / baseline, and the
  * artifact's size, and writes bench-results/cold-*.json.
- *   npm run bench:cold [-- --runs 12]
+ *   npm run bench:cold [-- --runs 12] [-- --also path/to/lambda.js]
+ *
+ * --also times one more handler module in the same rounds with our environment, e.g. an older
+ * build's `dist/src/lambda.js` (before the bundle) for a before/after ratio from one run.
  */
 const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -129,6 +132,8 @@ async function main() {
     },
     { key: 'baseline', label: 'bare baseline', handler: baselineFile, env: baseEnv },
   ];
+  const also = argument('--also');
+  if (also) kinds.push({ ...kinds[0], key: 'also', label: `also: ${also}`, handler: path.resolve(also) });
   // Node 22.1+: the compile cache, filled by one untimed run (as `osls package` could ship it).
   if (typeof require('node:module').enableCompileCache === 'function') {
     const cacheDir = path.join(scratch, 'compile-cache');
@@ -138,7 +143,7 @@ async function main() {
       label: 'ours + compile cache',
       env: { ...oursEnv, NODE_COMPILE_CACHE: cacheDir },
     });
-    coldStart(kinds[2], 0);
+    coldStart(kinds.at(-1), 0);
   }
 
   const samples = Object.fromEntries(kinds.map((kind) => [kind.key, []]));
@@ -176,6 +181,10 @@ async function main() {
   console.log(
     `\nours / baseline (median total): ${medianTotal('ours').toFixed(0)} / ${medianTotal('baseline').toFixed(0)} ms = ${ratio.toFixed(2)}×`,
   );
+  if (summary.also)
+    console.log(
+      `${kinds.find((kind) => kind.key === 'also').label}: ${(medianTotal('also') / medianTotal('baseline')).toFixed(2)}×`,
+    );
   if (summary.oursCompileCache) {
     console.log(`with the compile cache: ${(medianTotal('oursCompileCache') / medianTotal('baseline')).toFixed(2)}×`);
   }

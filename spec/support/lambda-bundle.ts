@@ -24,7 +24,13 @@ export function bundledLambdaHandler(config: AppConfig, databaseUrl: string, sql
     env: {
       ...process.env,
       LAMBDA_BUNDLE,
-      LAMBDA_BUNDLE_CONFIG: JSON.stringify({ ...config, databaseUrl }),
+      LAMBDA_BUNDLE_CONFIG: JSON.stringify({
+        ...config,
+        databaseUrl,
+        // The embedded server takes the suite's pool plus 4 connections and resets any more: the
+        // bundle's pool must fit in those 4 (PGlite runs one statement at a time anyway).
+        ...(!config.databaseUrl && { dbPoolMax: 4 }),
+      }),
     },
     // Only the bundle: no ts-node or mocha hooks from the spec process.
     execArgv: [],
