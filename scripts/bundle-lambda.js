@@ -264,6 +264,10 @@ async function bundleEntry(
     keepNames: true,
     sourcemap: sourcemap ? 'external' : false,
     external,
+    // MikroORM checks at start-up that the @mikro-orm/* packages installed next to the project's
+    // package.json have its version: a bundle holds the ones it was built with, and would read
+    // whatever project it happens to run beside (the checkout's, in the specs).
+    define: { 'process.env.MIKRO_ORM_ALLOW_VERSION_MISMATCH': '"bundled"' },
     plugins,
     metafile: true,
     legalComments: 'none',
