@@ -61,6 +61,22 @@ const STUBS = {
 const SIDE_BUNDLES = [{ name: 'sentry-reporter', entry: 'dist/src/observability/sentry-reporter.js' }];
 
 /**
+ * Libraries bundled together into a file of their own, which the function's bundle requires
+ * the first time its code requires one of them. The GraphQL stack (0.5 MB) is needed only by
+ * /graphql, whose code loads on its first request (src/graphql/operation-handler.ts); the
+ * libraries stay one set (type-graphql must use the same graphql module as our code).
+ */
+const SIDE_LIBRARIES = [
+  {
+    name: 'graphql-libraries',
+    packages: ['graphql', 'type-graphql', 'graphql-http', 'graphql-query-complexity', 'graphql-scalars'],
+    // type-graphql loads class-validator only to validate arguments itself, which it does not
+    // (`validate: false`, src/graphql/schema.ts: the resolvers validate with the REST DTOs).
+    without: { 'class-validator': 'type-graphql validation is off (validate: false in src/graphql/schema.ts)' },
+  },
+];
+
+/**
  * Left out of the bundles. Either copied beside them (COPIED), or never loaded on Lambda: the
  * database drivers knex and MikroORM require only for other databases (or for streams we do not
  * use), and the embedded PostgreSQL (Lambda always has DATABASE_URL; the config refuses to start
@@ -234,6 +250,33 @@ const sideBundleImports = {
   },
 };
 
+/** `require('graphql')` in a function's bundle becomes `require('./graphql-libraries.js').graphql`. */
+const sideLibraryImports = {
+  name: 'side-libraries',
+  setup(build) {
+    const names = SIDE_LIBRARIES.flatMap(({ packages }) => packages);
+    const filter = new RegExp(`^(${names.map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'side-library' }));
+    build.onLoad({ filter: /.*/, namespace: 'side-library' }, (args) => {
+      const side = SIDE_LIBRARIES.find(({ packages }) => packages.includes(args.path));
+      return { contents: `module.exports = require('./${side.name}.js')[${JSON.stringify(args.path)}];`, loader: 'js' };
+    });
+    build.onResolve({ filter: /^\.\/[\w-]+\.js$/, namespace: 'side-library' }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
+  },
+};
+
+/** The entry of a side library bundle: every package of it, by name. */
+function sideLibraryEntry({ packages }) {
+  return {
+    contents: packages.map((name) => `exports[${JSON.stringify(name)}] = require(${JSON.stringify(name)});`).join('\n'),
+    resolveDir: ROOT,
+    loader: 'js',
+  };
+}
+
 function copyPackage(name, files) {
   const from = path.join(ROOT, 'node_modules', name);
   const to = path.join(OUT_DIR, 'node_modules', name);
@@ -249,10 +292,10 @@ function copyPackage(name, files) {
 async function bundleEntry(
   entry,
   outfile,
-  { sourcemap = false, minify = true, external = EXTERNAL, plugins = [] } = {},
+  { sourcemap = false, minify = true, external = EXTERNAL, plugins = [], stdin } = {},
 ) {
   return esbuild.build({
-    entryPoints: [entry],
+    ...(stdin ? { stdin } : { entryPoints: [entry] }),
     outfile,
     bundle: true,
     platform: 'node',
@@ -287,13 +330,29 @@ async function main() {
   for (const { name, entry, without } of [...FUNCTIONS, ...SIDE_BUNDLES]) {
     const outfile = path.join(OUT_DIR, `${name}.js`);
     const withMigrator = !without?.['@mikro-orm/migrations'];
-    const plugins = [bundledMigrations(withMigrator), sideBundleImports, stubs(without), leaner, oneCopyPerVersion];
+    const plugins = [
+      bundledMigrations(withMigrator),
+      sideBundleImports,
+      sideLibraryImports,
+      stubs(without),
+      leaner,
+      oneCopyPerVersion,
+    ];
     const result = await bundleEntry(path.join(ROOT, entry), outfile, { sourcemap, minify, plugins });
     const bytes = fs.statSync(outfile).size;
     console.log(`dist/lambda/${name}.js  ${(bytes / 1024 / 1024).toFixed(2)} MB  (from ${entry})`);
     if (analyze) console.log(await esbuild.analyzeMetafile(result.metafile, { verbose: false }));
     if (process.env.BUNDLE_METAFILE)
       fs.writeFileSync(`${process.env.BUNDLE_METAFILE}.${name}.json`, JSON.stringify(result.metafile));
+  }
+  for (const library of SIDE_LIBRARIES) {
+    const outfile = path.join(OUT_DIR, `${library.name}.js`);
+    const plugins = [stubs(library.without), leaner, oneCopyPerVersion];
+    await bundleEntry(undefined, outfile, { sourcemap, minify, plugins, stdin: sideLibraryEntry(library) });
+    const bytes = fs.statSync(outfile).size;
+    console.log(
+      `dist/lambda/${library.name}.js  ${(bytes / 1024 / 1024).toFixed(2)} MB  (${library.packages.join(', ')})`,
+    );
   }
   for (const [name, files] of Object.entries(COPIED)) copyPackage(name, files);
 }

@@ -77,7 +77,7 @@ describe('the Lambda bundles (dist/lambda/)', function () {
           docs: docs.statusCode,
           outsideItsFolder: files.filter((file) => !file.startsWith(${JSON.stringify(`${path.dirname(LAMBDA_BUNDLE)}${path.sep}`)})),
           sentry: files.some((file) => file.endsWith('sentry-reporter.js')),
-          graphql: Boolean(globalThis.TypeGraphQLMetadataStorage),
+          graphql: Boolean(globalThis.TypeGraphQLMetadataStorage) || files.some((file) => file.endsWith('graphql-libraries.js')),
         }));
         // The ORM's pool would keep the process alive; a Lambda container is frozen instead.
         process.exit(0);

@@ -28,8 +28,9 @@ export function bundledLambdaHandler(config: AppConfig, databaseUrl: string, sql
         ...config,
         databaseUrl,
         // The embedded server takes the suite's pool plus 4 connections and resets any more: the
-        // bundle's pool must fit in those 4 (PGlite runs one statement at a time anyway).
-        ...(!config.databaseUrl && { dbPoolMax: 4 }),
+        // bundle's pool takes 2 of those (PGlite runs one statement at a time anyway), leaving 2
+        // for the CLI processes some specs run beside it.
+        ...(!config.databaseUrl && { dbPoolMax: 2 }),
       }),
     },
     // Only the bundle: no ts-node or mocha hooks from the spec process.
