@@ -8,7 +8,8 @@
 # worktree after `npm run build`) and serves the database `conduit_bench` that `npm run bench`
 # seeded (BENCH_DATABASE_URL overrides it). For each round and build: 2,000 warm-up requests,
 # then N (default 20,000) with autocannon, 10 connections; the server's utime+stime from /proc
-# over those N, per request. PATHQ picks the endpoint (default /api/articles?limit=20).
+# over those N, per request. PATHQ picks the endpoint (default /api/articles?limit=20); TOKEN
+# sends `Authorization: Token $TOKEN`; METHOD and BODY (JSON) make it e.g. a POST.
 set -u
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/conduit_bench}
@@ -17,6 +18,9 @@ N=${N:-20000}
 ROUNDS=${ROUNDS:-3}
 TCK=$(getconf CLK_TCK)
 AUTOCANNON="$ROOT/node_modules/.bin/autocannon"
+REQUEST=(-m "${METHOD:-GET}")
+[ -n "${TOKEN:-}" ] && REQUEST+=(-H "authorization=Token $TOKEN")
+[ -n "${BODY:-}" ] && REQUEST+=(-H "content-type=application/json" -b "$BODY")
 # Ports BASE_PORT+1, +2, ... (default 4301...): another run on the machine may hold the defaults.
 port=${BASE_PORT:-4300}
 declare -A PIDS PORTS
@@ -38,9 +42,9 @@ cpu_ms() { awk -v t="$TCK" '{ print ($14 + $15) * 1000 / t }' "/proc/$1/stat"; }
 for round in $(seq 1 "$ROUNDS"); do
   for dir in "$@"; do
     p=${PORTS[$dir]}; pid=${PIDS[$dir]}
-    "$AUTOCANNON" -c 10 -a 2000 "http://127.0.0.1:$p$PATHQ" > /dev/null 2>&1
+    "$AUTOCANNON" -c 10 -a 2000 "${REQUEST[@]}" "http://127.0.0.1:$p$PATHQ" > /dev/null 2>&1
     before=$(cpu_ms "$pid")
-    "$AUTOCANNON" -c 10 -a "$N" "http://127.0.0.1:$p$PATHQ" > /dev/null 2>&1
+    "$AUTOCANNON" -c 10 -a "$N" "${REQUEST[@]}" "http://127.0.0.1:$p$PATHQ" > /dev/null 2>&1
     after=$(cpu_ms "$pid")
     printf 'round %s  %-40s %7.1f us/request\n' "$round" "$dir" "$(echo "($after - $before) * 1000 / $N" | bc -l)"
   done

@@ -50,11 +50,16 @@ function readOptions() {
       warmup: { type: 'string', default: process.env.BENCH_WARMUP ?? '2' },
       connections: { type: 'string', default: process.env.BENCH_CONNECTIONS ?? '10' },
       'skip-abuse': { type: 'boolean', default: process.env.BENCH_SKIP_ABUSE === '1' },
+      'idle-seconds': { type: 'string', default: process.env.BENCH_IDLE_SECONDS ?? '60' },
+      'spawn-rounds': { type: 'string', default: process.env.BENCH_SPAWN_ROUNDS ?? '3' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    console.log('usage: npm run bench [-- --duration <s> --warmup <s> --connections <n> --skip-abuse]');
+    console.log(
+      'usage: npm run bench [-- --duration <s> --warmup <s> --connections <n> --skip-abuse ' +
+        '--idle-seconds <s> --spawn-rounds <n>]',
+    );
     process.exit(0);
   }
   const number = (name, min, max) => {
@@ -69,7 +74,44 @@ function readOptions() {
     warmupSeconds: number('warmup', 0, 30),
     connections: number('connections', 1, 200),
     skipAbuse: values['skip-abuse'],
+    idleSeconds: number('idle-seconds', 0, 600),
+    spawnRounds: number('spawn-rounds', 0, 20),
   };
+}
+
+function median(values) {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : Math.round((sorted[middle - 1] + sorted[middle]) / 2);
+}
+
+/** A process's resident set in MB, from /proc (Linux); undefined where there is none. */
+function rssMb(pid) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]);
+    return Number.isFinite(kb) ? Math.round(kb / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** ours/baseline req/s for every measured pair of routes. */
+function pairRatios(results) {
+  const pairs = [...new Set(results.filter((r) => r.pair).map((r) => r.pair))];
+  return pairs.map((pair) => {
+    const ours = results.find((r) => r.pair === pair && r.side === 'ours');
+    const baseline = results.find((r) => r.pair === pair && r.side === 'baseline');
+    return {
+      pair,
+      route: ours.name,
+      ours: ours.requestsPerSecond,
+      baseline: baseline.requestsPerSecond,
+      ratio: baseline.requestsPerSecond > 0 ? ours.requestsPerSecond / baseline.requestsPerSecond : 0,
+      oursNon2xx: ours.non2xx,
+    };
+  });
 }
 
 function redact(url) {
@@ -275,28 +317,65 @@ async function main(children) {
   const [serverPort, baselinePort] = await Promise.all([freePort(), freePort()]);
   const ours = `http://127.0.0.1:${serverPort}`;
   const baseline = `http://127.0.0.1:${baselinePort}`;
+  const serverEnv = {
+    DATABASE_URL: benchUrl,
+    PORT: String(serverPort),
+    NODE_ENV: 'production',
+    JWT_SECRET: BENCH_JWT_SECRET,
+    LOG_LEVEL: 'warn',
+    MIGRATE_ON_START: 'false',
+    DB_POOL_MAX,
+    // What the server sets for itself on Node 22.15+ (src/memory-tuning.ts), here on any Node.
+    MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '1048576',
+    // The abuse limits stay on (each login pays its counter upsert, as in production), but every
+    // client here shares one address: the per-address login limit is raised out of the way.
+    RATE_LIMIT_LOGIN_PER_IP: '1000000000/15m',
+  };
+  const baselineEnv = { DATABASE_URL: benchUrl, PORT: String(baselinePort), DB_POOL_MAX, JWT_SECRET: BENCH_JWT_SECRET };
+  const startServer = () => children.start('server', node, ['dist/src/server.js'], { cwd: ROOT, env: serverEnv });
+  const startBaseline = () =>
+    children.start('baseline', node, [path.join(__dirname, 'baseline-server.js')], { cwd: ROOT, env: baselineEnv });
+  // The same first request for both: a page of the list, which needs the database.
+  const firstPage = (base) => `${base}/api/articles?limit=1`;
+
+  // Spawn to first 200, each process alone on the machine, alternating, so neither competes with
+  // the other for the CPU while it loads its modules.
+  const spawn = await step(`spawn → first 200, ${options.spawnRounds} rounds each, alternating`, async () => {
+    const rounds = { ours: [], baseline: [] };
+    for (let round = 0; round < options.spawnRounds; round += 1) {
+      for (const [side, start, base] of [
+        ['ours', startServer, ours],
+        ['baseline', startBaseline, baseline],
+      ]) {
+        const started = performance.now();
+        const child = start();
+        await waitUntilReady(child, firstPage(base), 30_000, 5);
+        rounds[side].push(Math.round(performance.now() - started));
+        await children.stop(child);
+      }
+    }
+    const summary = { ours: median(rounds.ours), baseline: median(rounds.baseline), rounds };
+    if (options.spawnRounds > 0) {
+      console.log(
+        `    median ${summary.ours} ms ours, ${summary.baseline} ms baseline ` +
+          `(${(summary.ours / summary.baseline).toFixed(2)}×); rounds ${JSON.stringify(rounds)}`,
+      );
+    }
+    return summary;
+  });
+
+  let server;
+  let baselineServer;
   await step(`start the server (${ours}) and the baseline (${baseline})`, async () => {
-    const server = children.start('server', node, ['dist/src/server.js'], {
-      cwd: ROOT,
-      env: {
-        DATABASE_URL: benchUrl,
-        PORT: String(serverPort),
-        NODE_ENV: 'production',
-        JWT_SECRET: BENCH_JWT_SECRET,
-        LOG_LEVEL: 'warn',
-        MIGRATE_ON_START: 'false',
-        DB_POOL_MAX,
-      },
-    });
-    const baselineServer = children.start('baseline', node, [path.join(__dirname, 'baseline-server.js')], {
-      cwd: ROOT,
-      env: { DATABASE_URL: benchUrl, PORT: String(baselinePort), DB_POOL_MAX },
-    });
+    server = startServer();
+    baselineServer = startBaseline();
     await Promise.all([
       waitUntilReady(server, `${ours}/health`, 30_000),
-      waitUntilReady(baselineServer, `${baseline}/api/articles?limit=1`, 30_000),
+      waitUntilReady(baselineServer, firstPage(baseline), 30_000),
     ]);
   });
+  const memory = { fresh: { ours: rssMb(server.pid), baseline: rssMb(baselineServer.pid) } };
+  console.log(`    RSS fresh: ${memory.fresh.ours} MB ours, ${memory.fresh.baseline} MB baseline`);
 
   const picked = await pickTargets(benchUrl);
   const login = await logIn(ours);
@@ -304,9 +383,39 @@ async function main(children) {
     console.log(`    warning: demo login answered ${login.status} (${login.problem}); /feed will run without a token`);
   }
   const loginBody = JSON.stringify({ user: DEMO_CREDENTIALS });
+  const authorization = login.token ? { authorization: `Token ${login.token}` } : {};
+  const newArticleBody = JSON.stringify({
+    article: {
+      title: 'How to train your dragon',
+      description: 'Ever wonder how?',
+      body: 'You have to believe in yourself.',
+      tagList: ['dragons', 'training'],
+    },
+  });
+  const postArticle = (base) => ({
+    url: `${base}/api/articles`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...authorization },
+    body: newArticleBody,
+  });
+  // Pairs: our route and the baseline's, measured back to back, and again at the end in the other
+  // order (see below). The write pair goes last so that the reads before it see the seeded data.
   const targets = [
-    { name: 'GET /api/articles?limit=20', url: `${ours}/api/articles?limit=20`, pair: 'ours' },
-    { name: 'baseline GET /api/articles?limit=20', url: `${baseline}/api/articles?limit=20`, pair: 'baseline' },
+    { name: 'GET /api/articles?limit=20', url: `${ours}/api/articles?limit=20`, pair: 'list', side: 'ours' },
+    {
+      name: 'baseline GET /api/articles?limit=20',
+      url: `${baseline}/api/articles?limit=20`,
+      pair: 'list',
+      side: 'baseline',
+    },
+    { name: 'GET /api/user', url: `${ours}/api/user`, headers: authorization, pair: 'user', side: 'ours' },
+    {
+      name: 'baseline GET /api/user',
+      url: `${baseline}/api/user`,
+      headers: authorization,
+      pair: 'user',
+      side: 'baseline',
+    },
     {
       // The same 20-article page through GraphQL, with the fields the REST list returns.
       name: 'POST /graphql articles(limit: 20)',
@@ -324,7 +433,7 @@ async function main(children) {
     {
       name: 'GET /api/articles/feed',
       url: `${ours}/api/articles/feed`,
-      headers: login.token ? { authorization: `Token ${login.token}` } : {},
+      headers: authorization,
     },
     { name: 'GET /api/articles/:slug', url: `${ours}/api/articles/${picked.slug}` },
     { name: 'GET /api/articles/:slug/comments', url: `${ours}/api/articles/${picked.slug}/comments` },
@@ -336,6 +445,8 @@ async function main(children) {
       headers: { 'content-type': 'application/json' },
       body: loginBody,
     },
+    { name: 'POST /api/articles', ...postArticle(ours), pair: 'create', side: 'ours' },
+    { name: 'baseline POST /api/articles', ...postArticle(baseline), pair: 'create', side: 'baseline' },
   ];
 
   const listComparison = await compareLists(targets[0].url, targets[1].url);
@@ -363,15 +474,16 @@ async function main(children) {
       for (const target of targets) {
         const result = await measure(children, target, settings);
         console.log(`    ${target.name.padEnd(40)} ${result.requestsPerSecond.toFixed(1).padStart(9)} req/s`);
-        results.push({ ...result, pair: target.pair });
+        results.push({ ...result, pair: target.pair, side: target.side });
       }
-      // The pair goes first, while the server is least warmed up, and the machine drifts: measure
-      // it again at the end, in the other order, and report each side's mean of both rounds.
+      // The list pair goes first, while the server is least warmed up, and the machine drifts:
+      // measure every pair again at the end, in the other order, and report each side's mean of
+      // both rounds.
       const paired = targets.filter((target) => target.pair).reverse();
       for (const target of paired) {
         const again = await measure(children, target, settings);
         console.log(`    ${target.name.padEnd(40)} ${again.requestsPerSecond.toFixed(1).padStart(9)} req/s (round 2)`);
-        const index = results.findIndex((r) => r.pair === target.pair);
+        const index = results.findIndex((r) => r.name === target.name);
         results[index] = meanOfRounds(results[index], again);
       }
       return results;
@@ -417,19 +529,40 @@ async function main(children) {
     results.push(abuse.quiet, abuse.loaded);
   }
 
-  const oursList = results.find((r) => r.pair === 'ours');
-  const baselineList = results.find((r) => r.pair === 'baseline');
-  const ratio = baselineList.requestsPerSecond > 0 ? oursList.requestsPerSecond / baselineList.requestsPerSecond : 0;
+  const memoryAfterLoad = { ours: rssMb(server.pid), baseline: rssMb(baselineServer.pid) };
+  memory.afterLoad = memoryAfterLoad;
+  if (options.idleSeconds > 0) {
+    await step(`idle ${options.idleSeconds} s, then RSS again`, async () => {
+      await new Promise((resolve) => setTimeout(resolve, options.idleSeconds * 1000));
+      memory.afterIdle = { ours: rssMb(server.pid), baseline: rssMb(baselineServer.pid), seconds: options.idleSeconds };
+    });
+  }
+  const ratios = pairRatios(results);
   const finishedAt = new Date();
 
   console.log('');
   console.log(formatTable(results));
   console.log('');
+  for (const ratio of ratios) {
+    console.log(
+      `ours/baseline req/s for ${ratio.route}: ${ratio.ratio.toFixed(2)} ` +
+        `(${ratio.ours.toFixed(1)} vs ${ratio.baseline.toFixed(1)})` +
+        (ratio.oursNon2xx > 0 ? ' — ours answered non-2xx, so the ratio means nothing' : ''),
+    );
+  }
   console.log(
-    `ours/baseline req/s for GET /api/articles?limit=20: ${ratio.toFixed(2)} ` +
-      `(${oursList.requestsPerSecond.toFixed(1)} vs ${baselineList.requestsPerSecond.toFixed(1)})` +
-      (oursList.non2xx > 0 ? ' — ours answered non-2xx, so the ratio means nothing' : ''),
+    `RSS MB (ours / baseline): fresh ${memory.fresh.ours} / ${memory.fresh.baseline}, ` +
+      `after the load ${memory.afterLoad.ours} / ${memory.afterLoad.baseline}` +
+      (memory.afterIdle
+        ? `, after ${memory.afterIdle.seconds} s idle ${memory.afterIdle.ours} / ${memory.afterIdle.baseline}`
+        : ''),
   );
+  if (options.spawnRounds > 0) {
+    console.log(
+      `spawn → first 200 (median of ${options.spawnRounds}): ${spawn.result.ours} ms ours, ` +
+        `${spawn.result.baseline} ms baseline (${(spawn.result.ours / spawn.result.baseline).toFixed(2)}×)`,
+    );
+  }
   const troubled = results.filter((r) => r.errors > 0 || r.timeouts > 0);
   for (const r of troubled) console.log(`note: ${r.name}: ${r.errors} connection errors, ${r.timeouts} timeouts`);
 
@@ -465,7 +598,10 @@ async function main(children) {
       demoLoginStatus: login.status,
     },
     checks: { listComparison, probes },
-    listRatioOursToBaseline: ratio,
+    listRatioOursToBaseline: ratios.find((r) => r.pair === 'list')?.ratio,
+    ratios,
+    memoryMb: memory,
+    spawnToFirst200Ms: spawn.result,
     abuse: abuse && {
       hostile: abuse.hostile,
       quietP99Ms: abuse.quiet.latencyP99Ms,

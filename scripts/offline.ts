@@ -19,6 +19,12 @@ import { createLogger } from '../src/logger';
 const ROOT = path.resolve(__dirname, '..');
 
 async function main() {
+  // The workers load the bundle's argon2, its prebuilt Linux binary, which crashes Node 20 (Lambda
+  // runs 24; see README "The Lambda artifact").
+  if (Number(process.versions.node.split('.')[0]) < 22) {
+    console.error(`npm run offline runs the Lambda bundle, which needs Node 22 or later (this is ${process.version})`);
+    process.exit(1);
+  }
   const config = getConfig();
   const logger = createLogger({ logLevel: 'info' });
   let embedded: EmbeddedPostgres | undefined;

@@ -9,11 +9,16 @@ import { ERROR_REPORTER } from './config/tokens';
 import { createContainer } from './container';
 import { GRAPHQL_PATH, graphqlEndpoint } from './graphql/endpoint';
 import { authCheckers, jwtMiddleware } from './http/auth';
+import { conditionalGet } from './http/conditional-get';
 import { cors } from './http/cors';
 import { errorHandler } from './http/error-handler';
+import { formBody } from './http/form-body';
+import { idempotentPosts } from './http/idempotency';
 import { jsonBody } from './http/json-body';
 import { jsonResponse } from './http/json-response';
+import { noStore, oauthErrorShape } from './http/oauth-errors';
 import { ApiDocument } from './http/openapi/api-document';
+import { rateLimits } from './http/rate-limits';
 import { ormRequestContext } from './http/request-context';
 import { requestLog } from './http/request-log';
 import { ServerErrors } from './http/server-errors';
@@ -25,6 +30,9 @@ import { AuthController } from './modules/auth/auth.controller';
 import { CommentsController } from './modules/comments/comments.controller';
 import { DocsController } from './modules/docs/docs.controller';
 import { HealthController } from './modules/health/health.controller';
+import { IdempotencyService } from './modules/idempotency/idempotency.service';
+import { RateLimits } from './modules/limits/rate-limits.service';
+import { OAUTH_REVOKE_PATH, OAUTH_TOKEN_PATH, OAuthController } from './modules/oauth/oauth.controller';
 import { ProfilesController } from './modules/profiles/profiles.controller';
 import { TagsController } from './modules/tags/tags.controller';
 import { UserRepository } from './modules/users/user.repository';
@@ -40,8 +48,11 @@ export const controllers = [
   ArticlesController,
   CommentsController,
   TagsController,
+  OAuthController,
   DocsController,
 ];
+
+const OAUTH_PATHS = [OAUTH_TOKEN_PATH, OAUTH_REVOKE_PATH];
 
 export interface AppDependencies {
   config: AppConfig;
@@ -94,30 +105,43 @@ export function createApp({ config, logger, orm, errorReporter = noopErrorReport
   // Before the controllers are registered; the same adapter every time.
   useContainer(perAppContainers);
 
-  const app = new Koa<AppState>({ proxy: true });
+  // X-Forwarded-For names the client only behind proxies we were told about (TRUST_PROXY hops,
+  // read from the right: the leftmost entries are whatever the client wrote). Without, the client
+  // is the socket's peer; on Lambda, serverless-http makes that API Gateway's sourceIp.
+  const app = new Koa<AppState>({ proxy: config.trustProxyHops > 0, maxIpsCount: config.trustProxyHops });
   appContainers.set(app, container);
   // Koa would print errors it sees to stderr; ours never reach it, and the ones that do (a
   // client hanging up mid-response) are not worth a stack trace.
   app.silent = true;
 
   app.use(requestLog(logger));
+  app.use(noStore(OAUTH_PATHS));
   // One per app: REST and GraphQL log and report a failure (and an outage, once) the same way.
   const serverErrors = new ServerErrors(logger, container.get(ERROR_REPORTER));
-  app.use(errorHandler(serverErrors));
+  app.use(errorHandler(serverErrors, [oauthErrorShape(OAUTH_PATHS)]));
   app.use(cors(config.corsOrigins));
   // gzip/brotli (and zstd on Node 22.15+) for clients that ask, above 1 KiB: article lists shrink
   // ~5x. On Lambda the compressed body goes out base64-encoded (see lambda.ts).
   app.use(compress({ threshold: 1024 }));
+  app.use(conditionalGet());
   app.use(jsonResponse());
   app.use(urlGuard());
   // /graphql reads its own body (its own cap, errors in GraphQL's shape): see graphqlEndpoint.
   const readJsonBody = jsonBody(config.bodyLimit);
   app.use((ctx, next) => (ctx.path === GRAPHQL_PATH ? next() : readJsonBody(ctx, next)));
+  // Forms only where OAuth clients send them; anywhere else a form stays an empty body.
+  const readForm = formBody(config.bodyLimit);
+  app.use((ctx, next) => (ctx.path.toLowerCase().startsWith('/oauth/') ? readForm(ctx, next) : next()));
   app.use(jwtMiddleware(config));
   app.use(ormRequestContext(orm));
+  // After the body is read (it names the account), before routing (before any password is hashed).
+  app.use(rateLimits(container.get(RateLimits)));
+  // Inside the request context (its records go through the ORM), after the token and body.
+  const idempotency = container.get(IdempotencyService);
+  app.use(idempotentPosts(() => idempotency));
 
   const users = container.get(UserRepository);
-  const { authorizationChecker, currentUserChecker } = authCheckers((id) => users.findOne({ id }));
+  const { authorizationChecker, currentUserChecker } = authCheckers((id) => users.findById(id));
 
   app.use(
     graphqlEndpoint({

@@ -15,7 +15,11 @@ export interface BootstrapOptions {
    * Runs once configuration and logger exist, before any database work: the server binds its
    * port here, so a taken port fails in one line and clients get 503 instead of a refusal.
    */
-  beforeDatabase?: (started: { config: AppConfig; logger: Logger }) => Promise<void> | void;
+  beforeDatabase?: (started: {
+    config: AppConfig;
+    logger: Logger;
+    errorReporter: ErrorReporter;
+  }) => Promise<void> | void;
   /** Apply pending migrations on open; `config.migrateOnStart` when absent. */
   migrate?: boolean;
   /** Further database options (the specs' SQL log, the CLI's migrator and snapshot). */
@@ -54,7 +58,7 @@ export async function bootstrap(options: BootstrapOptions = {}): Promise<Bootstr
   const config = options.config ?? getConfig();
   const logger = (options.logger ?? createLogger)(config);
   const errorReporter = await errorReporterFor(config);
-  await options.beforeDatabase?.({ config, logger });
+  await options.beforeDatabase?.({ config, logger, errorReporter });
 
   const migrate = options.migrate ?? config.migrateOnStart;
   let database: Database;

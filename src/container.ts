@@ -7,10 +7,18 @@ import { Article } from './modules/articles/article.entity';
 import { ArticleRepository } from './modules/articles/article.repository';
 import { Comment } from './modules/comments/comment.entity';
 import { CommentRepository } from './modules/comments/comment.repository';
+import { IdempotencyRepository } from './modules/idempotency/idempotency.repository';
+import { IdempotencyRecord } from './modules/idempotency/idempotency-record.entity';
+import { RateLimitRepository } from './modules/limits/rate-limit.repository';
+import { RateLimitCounter } from './modules/limits/rate-limit-counter.entity';
+import { OAuthService } from './modules/oauth/oauth.service';
+import { RefreshToken } from './modules/oauth/refresh-token.entity';
+import { RefreshTokenRepository } from './modules/oauth/refresh-token.repository';
 import { Follow } from './modules/profiles/follow.entity';
 import { ProfileRepository } from './modules/profiles/profile.repository';
 import { Tag } from './modules/tags/tag.entity';
 import { TagRepository } from './modules/tags/tag.repository';
+import { PASSWORD_CHANGE_LISTENERS } from './modules/users/password-change';
 import { User } from './modules/users/user.entity';
 import { UserRepository } from './modules/users/user.repository';
 import type { ErrorReporter } from './observability/error-reporter';
@@ -48,5 +56,12 @@ export function createContainer(deps: {
   container.set(ProfileRepository, orm.em.getRepository(Follow));
   container.set(CommentRepository, orm.em.getRepository(Comment));
   container.set(TagRepository, orm.em.getRepository(Tag));
+  container.set(IdempotencyRepository, orm.em.getRepository(IdempotencyRecord));
+  container.set(RefreshTokenRepository, orm.em.getRepository(RefreshToken));
+  container.set(RateLimitRepository, orm.em.getRepository(RateLimitCounter));
+  // A password change revokes the user's refresh tokens: oauth listens to users, never the reverse.
+  container.set(PASSWORD_CHANGE_LISTENERS, [
+    { passwordChanged: (userId: number) => container.get(OAuthService).revokeAllOf(userId) },
+  ]);
   return container;
 }

@@ -65,5 +65,5 @@ async function startContainer(): Promise<WorkerContainer> {
   };
 }
 
-/** The deployed handler (`dist/src/lambda-worker.handler`). */
+/** The deployed handler (`dist/lambda/worker.handler`, bundled from this file by `npm run bundle`). */
 export const handler: WorkerLambdaHandler = createWorkerHandler(startContainer);

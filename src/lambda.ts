@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type Koa from 'koa';
 import serverless from 'serverless-http';
 import { errorReporterOf } from './app';
-import { bootstrap } from './bootstrap';
+import { type BootstrapOptions, type Bootstrapped, bootstrap } from './bootstrap';
 import { readConfig } from './config/config';
 import { type ErrorReporter, FLUSH_TIMEOUT_MS } from './observability/error-reporter';
 import { failOnUnhandledRejections } from './process-errors';
@@ -134,10 +134,32 @@ async function startContainer(): Promise<Koa> {
 }
 
 /**
- * The deployed handler (`dist/src/lambda.handler`). On Lambda (and serverless-offline) the app
- * starts building while the module loads, in the init phase, which AWS runs before the first
- * event with a full CPU; elsewhere (specs importing this file) nothing starts until an event.
+ * The deployed handler (`dist/lambda/api.handler`, bundled from this file). On Lambda (and
+ * serverless-offline) the app starts building while the module loads, in the init phase, which
+ * AWS runs before the first event with a full CPU; elsewhere (specs importing this file) nothing
+ * starts until an event.
  */
 export const handler: LambdaHandler = createLambdaHandler(startContainer, {
   eager: Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME),
 });
+
+/** A handler on a container of its own, and how to close that container's database. */
+export interface OwnLambdaHandler {
+  handler: LambdaHandler;
+  close(): Promise<void>;
+}
+
+/**
+ * The handler as deployed, but started with the given configuration and database options instead
+ * of the environment's: the specs run the whole suite through the bundle this way
+ * (`SPEC_LAMBDA_BUNDLE=1`), on their own database and with their SQL statement log.
+ */
+export function lambdaHandlerWith(options: Pick<BootstrapOptions, 'config' | 'database'>): OwnLambdaHandler {
+  let started: Bootstrapped | undefined;
+  const handler = createLambdaHandler(async () => {
+    const { app, ...rest } = await bootstrap({ ...options, migrate: false, app: true });
+    started = rest;
+    return app;
+  });
+  return { handler, close: async () => started?.close() };
+}

@@ -1,3 +1,8 @@
+// First, before any other module loads: it may replace this process (see memory-tuning.ts).
+import { restartWithMallocTuning } from './memory-tuning';
+
+restartWithMallocTuning();
+
 import 'reflect-metadata';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { bootstrap } from './bootstrap';
@@ -28,8 +33,8 @@ async function main() {
   let jobs: JobRuntime | undefined;
 
   const started = await bootstrap({
-    async beforeDatabase({ config, logger }) {
-      exitOnUnhandledErrors(logger);
+    async beforeDatabase({ config, logger, errorReporter }) {
+      exitOnUnhandledErrors(logger, errorReporter);
       const server = createHttpServer(config);
       const drainer = new ConnectionDrainer(server);
       server.on('request', (request: IncomingMessage, response: ServerResponse) => handle(request, response));

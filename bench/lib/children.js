@@ -94,10 +94,10 @@ function freePort() {
 }
 
 /**
- * Polls `url` until it answers 200, the child exits, or `timeoutMs` passes. A child that dies
- * while starting fails fast with its own output.
+ * Polls `url` every `pollMs` until it answers 200, the child exits, or `timeoutMs` passes. A child
+ * that dies while starting fails fast with its own output.
  */
-async function waitUntilReady(child, url, timeoutMs) {
+async function waitUntilReady(child, url, timeoutMs, pollMs = 100) {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
   child.exited.then(() => {
@@ -113,7 +113,7 @@ async function waitUntilReady(child, url, timeoutMs) {
     } catch (error) {
       lastProblem = error.cause?.code ?? error.message;
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
   throw new Error(
     `${child.benchName} not ready at ${url} within ${timeoutMs} ms (${lastProblem}):\n${tail(child.output)}`,

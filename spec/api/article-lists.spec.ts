@@ -198,6 +198,31 @@ describe('GET /api/articles/feed', () => {
     await api().get('/api/articles/feed').query({ limit: 'lots' }).set(authHeader(reader)).expect(422);
   });
 
+  it('merges followed authors newest first across pages, whoever wrote more', async () => {
+    const [alice, bob, prolific] = await Promise.all([createUser(), createUser(), createUser()]);
+    const written: string[] = [];
+    for (const author of [alice, bob, alice, bob, bob, alice, bob]) {
+      written.push((await createArticle(author.user)).slug);
+      await createArticle(prolific.user); // newer articles by someone not followed, in between
+    }
+    const reader = await createUser();
+    for (const author of [alice, bob]) {
+      await api().post(`/api/profiles/${author.user.username}/follow`).set(authHeader(reader)).expect(200);
+    }
+    const newestFirst = [...written].reverse();
+    const pages: string[] = [];
+    for (let offset = 0; offset < written.length; offset += 3) {
+      const response = await api()
+        .get('/api/articles/feed')
+        .query({ limit: 3, offset })
+        .set(authHeader(reader))
+        .expect(200);
+      expect(response.body.articlesCount).to.equal(written.length);
+      pages.push(...response.body.articles.map((a: { slug: string }) => a.slug));
+    }
+    expect(pages).to.deep.equal(newestFirst);
+  });
+
   it('returns an empty feed with articlesCount 0 for someone who follows nobody', async () => {
     const loner = await createUser();
     const response = await api().get('/api/articles/feed').set(authHeader(loner)).expect(200);

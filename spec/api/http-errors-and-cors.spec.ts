@@ -58,7 +58,9 @@ describe('CORS', () => {
       .expect(204);
     expect(response.headers['access-control-allow-origin']).to.equal('*');
     expect(response.headers['access-control-allow-methods']).to.equal('GET, POST, PUT, DELETE, OPTIONS');
-    expect(response.headers['access-control-allow-headers']).to.equal('content-type, authorization, x-request-id');
+    expect(response.headers['access-control-allow-headers']).to.equal(
+      'content-type, authorization, x-request-id, if-none-match',
+    );
   });
 
   it('puts the CORS headers on error responses too', async () => {

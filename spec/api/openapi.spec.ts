@@ -34,6 +34,8 @@ describe('GET /openapi.json', () => {
         expect(operation.summary, where).to.be.a('string').and.not.equal('');
         expect(operation.security, where).to.be.an('array');
         expect(Object.keys(operation.responses), where).to.include.members(['400', '500', '503']);
+        // The OAuth endpoints answer every error in RFC 6749's shape instead (see the next spec).
+        if (path.startsWith('/oauth/')) continue;
         expect(operation.responses['500'].$ref, where).to.equal('#/components/responses/Error500');
       }
     }
@@ -54,6 +56,29 @@ describe('GET /openapi.json', () => {
     expect(paths['/api/tags'].get.security).to.deep.equal([]);
     expect(Object.keys(paths['/api/articles/{slug}'].delete.responses)).to.include('204').and.not.include('200');
     expect(body.components.securitySchemes.Token).to.include({ type: 'apiKey', in: 'header', name: 'Authorization' });
+  });
+
+  it('documents the OAuth endpoints: form or JSON bodies, every error in the OAuth shape', async () => {
+    const { body } = await api().get('/openapi.json').expect(200);
+    for (const path of ['/oauth/token', '/oauth/revoke']) {
+      const operation = body.paths[path].post;
+      expect(Object.keys(operation.requestBody.content), path).to.deep.equal([
+        'application/x-www-form-urlencoded',
+        'application/json',
+      ]);
+      for (const status of ['400', '401', '413', '415', '429', '500', '503']) {
+        expect(operation.responses[status].content['application/json'].schema, `${path} ${status}`).to.deep.equal({
+          $ref: '#/components/schemas/OAuthErrorResponse',
+        });
+      }
+      expect(operation.security).to.deep.equal([]);
+    }
+    expect(body.components.schemas.OAuthTokenResponse.required).to.include.members([
+      'access_token',
+      'token_type',
+      'expires_in',
+      'refresh_token',
+    ]);
   });
 
   it("takes the list filters from the query DTO, and each response schema from the view's class", async () => {

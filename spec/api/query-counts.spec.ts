@@ -98,4 +98,27 @@ describe('SQL statements per request', () => {
     expect(status).to.equal(200);
     expect(count).to.equal(1);
   });
+
+  it('GET /api/user: one statement, the user the token names', async () => {
+    const { count, status, statements } = await statementsFor(api().get('/api/user').set(authHeader(reader)));
+    expect(status).to.equal(200);
+    expect(count).to.equal(1);
+    expect(statements[0]).to.match(/from "users" where "id" = /);
+  });
+
+  it('POST /api/articles: the author, then ONE insert outside any transaction', async () => {
+    // The insert's trigger locks the rows of the article's tags in `tags`; in a transaction
+    // (BEGIN, INSERT, COMMIT) those locks would be held across two more round trips, and every
+    // concurrent writer of a popular tag would queue behind them.
+    const { count, status, statements } = await statementsFor(
+      api()
+        .post('/api/articles')
+        .set(authHeader(reader))
+        .send({ article: { title: 'Counted', description: 'd', body: 'b', tagList: [tag] } }),
+    );
+    expect(status).to.equal(201);
+    expect(count).to.equal(2);
+    expect(statements[1]).to.match(/^insert into "articles"/);
+    expect(statements.join('\n')).not.to.match(/\b(begin|commit)\b/i);
+  });
 });

@@ -7,10 +7,11 @@ import { createFormattedMigration, formatTypeScript } from '../../src/cli/comman
 import { listRoutes } from '../../src/cli/commands/routes';
 import { runCli } from '../../src/cli/main';
 import { dropOwnedDatabase, recreateOwnedDatabase, withDatabaseName } from '../../src/db/server-databases';
+import { hashToken } from '../../src/modules/oauth/oauth.service';
 import { serverUrl } from '../support/env';
-import { uniqueUserInput } from '../support/factories';
+import { createUser, DEFAULT_PASSWORD, uniqueUserInput } from '../support/factories';
 import { type ProcessResult, runTs } from '../support/processes';
-import { api, testEnvironment } from '../support/test-env';
+import { api, em, testEnvironment } from '../support/test-env';
 
 /** Runs the CLI in process and captures what it prints. */
 async function cli(...args: string[]) {
@@ -71,6 +72,8 @@ describe('CLI', () => {
       expect(output).to.match(/GET\s+\/api\/user\s+required/);
       expect(output).to.match(/POST\s+\/api\/users\/login\s+none/);
       expect(output).to.match(/GET\s+\/protected\s+required/);
+      expect(output).to.match(/POST\s+\/oauth\/token\s+none/);
+      expect(output).to.match(/POST\s+\/oauth\/revoke\s+none/);
       expect(output).to.match(/POST\s+\/graphql\s+optional\s+graphqlEndpoint/);
       expect(output).to.match(/GET\s+\/graphql\s+optional\s+graphqlEndpoint/);
     });
@@ -82,6 +85,54 @@ describe('CLI', () => {
   });
 
   describe('against the database', () => {
+    it('purge deletes expired refresh tokens, the logins they leave empty and ended limit windows, nothing live', async function () {
+      this.timeout(60_000);
+      const fixture = await createUser();
+      const grant = async () =>
+        (
+          await api()
+            .post('/oauth/token')
+            .send({ grant_type: 'password', username: fixture.user.username, password: DEFAULT_PASSWORD })
+            .expect(200)
+        ).body.refresh_token as string;
+      const [expired, live] = [await grant(), await grant()];
+      const fork = em();
+      await fork.execute("update oauth_refresh_tokens set expires_at = now() - interval '1 day' where token_hash = ?", [
+        hashToken(expired),
+      ]);
+      await fork.execute(
+        `insert into idempotency_keys (key, owner_id, route, fingerprint, status, created_at)
+         values ('purge-spec-old', ?, 'POST /api/articles', 'f', 201, now() - interval '25 hours'),
+                ('purge-spec-new', ?, 'POST /api/articles', 'f', 201, now())`,
+        [fixture.user.id, fixture.user.id],
+      );
+      await fork.execute(
+        `insert into rate_limit_counters (limit_name, subject, hits, window_ends_at)
+         values ('login-ip', 'purge-spec-ended', 1, now() - interval '1 second'),
+                ('login-ip', 'purge-spec-running', 1, now() + interval '1 hour')`,
+      );
+
+      const result = await cliProcess('purge');
+      expect(result.status, result.stderr).to.equal(0);
+      expect(result.stdout).to.match(
+        /Purged [1-9]\d* expired refresh tokens \([1-9]\d* logins ended\), [1-9]\d* ended rate-limit windows and [1-9]\d* expired idempotency keys/,
+      );
+      const keys = await fork.execute<{ key: string }[]>(
+        "select key from idempotency_keys where key like 'purge-spec-%'",
+      );
+      expect(keys.map((row) => row.key)).to.deep.equal(['purge-spec-new']);
+
+      const tokens = await fork.execute<{ token_hash: string }[]>(
+        'select token_hash from oauth_refresh_tokens where token_hash in (?, ?)',
+        [hashToken(expired), hashToken(live)],
+      );
+      expect(tokens.map((row) => row.token_hash)).to.deep.equal([hashToken(live)]);
+      const counters = await fork.execute<{ subject: string }[]>(
+        "select subject from rate_limit_counters where subject like 'purge-spec-%'",
+      );
+      expect(counters.map((row) => row.subject)).to.deep.equal(['purge-spec-running']);
+    });
+
     it('user:create creates an account that can log in', async () => {
       const input = uniqueUserInput('cli');
       const { code, output } = await cli(

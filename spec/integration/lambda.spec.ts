@@ -1,6 +1,7 @@
 import zlib, { gunzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import Koa from 'koa';
+import { createApp } from '../../src/app';
 import {
   createLambdaHandler,
   isBinaryResponse,
@@ -8,6 +9,7 @@ import {
   type LambdaHandler,
   stripStagePrefix,
 } from '../../src/lambda';
+import { createLogger } from '../../src/logger';
 import { authHeader, createArticle, createUser, uniqueUserInput } from '../support/factories';
 import { testEnvironment } from '../support/test-env';
 
@@ -60,6 +62,31 @@ function restApiEvent(method: string, path: string, options: Partial<Record<stri
 }
 
 describe('Lambda handler', () => {
+  describe('the client address (abuse limits)', () => {
+    it("counts API Gateway's sourceIp, not an X-Forwarded-For the client wrote", async () => {
+      const { config: base, database } = testEnvironment();
+      const config = {
+        ...base,
+        rateLimits: { ...base.rateLimits, enabled: true, loginPerIp: { limit: 1, windowSeconds: 900 } },
+      };
+      const limited = createLambdaHandler(async () =>
+        createApp({ config, logger: createLogger(config), orm: database.orm }),
+      );
+      const suffix = `${process.pid % 250}.${Date.now() % 250}`;
+      const attempt = async (sourceIp: string, forwardedFor: string) => {
+        const event = httpApiEvent('POST', '/api/users/login', {
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+          body: JSON.stringify({ user: { email: `nobody-${sourceIp}@example.com`, password: 'x' } }),
+        });
+        (event.requestContext as { http: { sourceIp: string } }).http.sourceIp = sourceIp;
+        return ((await limited(event, {})) as Result).statusCode;
+      };
+      expect(await attempt(`198.51.${suffix}`, '192.0.2.1')).to.equal(401);
+      expect(await attempt(`198.51.${suffix}`, '192.0.2.2')).to.equal(429);
+      expect(await attempt(`203.0.${suffix}`, '192.0.2.1')).to.equal(401);
+    });
+  });
+
   describe('HTTP API events (payload 2.0)', () => {
     it('serves GET / like the server', async () => {
       const result = await invoke(httpApiEvent('GET', '/'));

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { expect } from 'chai';
+import { type SentryIngest, startSentryIngest } from '../support/sentry-ingest';
 
 const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
@@ -61,5 +62,41 @@ describe('unhandled errors at the process level', function () {
     expect(code).to.not.equal(0);
     expect(lines).to.have.length(1);
     expect(JSON.parse(lines[0])).to.include({ level: 60, msg: 'unhandled promise rejection' });
+  });
+
+  describe('with error reporting on (SENTRY_DSN)', () => {
+    let ingest: SentryIngest;
+    before(async () => {
+      ingest = await startSentryIngest();
+    });
+    after(() => ingest.close());
+    beforeEach(() => {
+      ingest.events.length = 0;
+    });
+
+    const withReporter = (crash: string) => `${PRELUDE}
+      require('./src/observability/error-reporter')
+        .errorReporterFor({ sentryDsn: '${ingest.dsn}', sentryEnvironment: 'spec', sentryRelease: 'r' })
+        .then((reporter) => { handlers.exitOnUnhandledErrors(logger, reporter); ${crash} });`;
+
+    it('the server reports an unhandled rejection before it exits 1', async () => {
+      const { code, lines } = await runNode(withReporter("Promise.reject(new Error('nobody awaited this'));"));
+      expect(code).to.equal(1);
+      expect(JSON.parse(lines[0])).to.include({ msg: 'unhandled promise rejection: exiting' });
+      expect(ingest.events).to.have.length(1);
+      expect(ingest.events[0].tags).to.include({ source: 'process' });
+      expect(JSON.stringify(ingest.events[0].exception)).to.include('nobody awaited this');
+    });
+
+    it('the server reports an uncaught exception before it exits 1, once even if more follow', async () => {
+      const { code } = await runNode(
+        withReporter(
+          "setImmediate(() => { throw new Error('thrown in a callback'); }); setImmediate(() => { throw new Error('and another'); });",
+        ),
+      );
+      expect(code).to.equal(1);
+      expect(ingest.events).to.have.length(1);
+      expect(JSON.stringify(ingest.events[0].exception)).to.include('thrown in a callback');
+    });
   });
 });

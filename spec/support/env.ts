@@ -18,6 +18,8 @@ process.env.LOG_LEVEL = process.env.SPEC_LOG_LEVEL ?? 'silent';
 process.env.MIGRATE_ON_START = 'true';
 process.env.BODY_LIMIT = '64kb';
 process.env.CORS_ORIGINS = '*';
+// Off for the suite's app: specs that test the limits build an app with their own (see spec/api/rate-limits.spec.ts).
+process.env.RATE_LIMITS = 'off';
 if (serverUrl) {
   process.env.DATABASE_URL = withDatabaseName(serverUrl, testDatabaseName);
 } else {

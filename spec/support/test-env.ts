@@ -11,10 +11,11 @@ import {
   dropOwnedDatabase,
   recreateOwnedDatabase,
 } from '../../src/db/server-databases';
-import { createLambdaHandler } from '../../src/lambda';
+import { createLambdaHandler, type OwnLambdaHandler } from '../../src/lambda';
 import { checkResponse, exchangeOf } from './api-contracts';
 import { serverUrl, testDatabaseName } from './env';
 import { lambdaBridge } from './lambda-bridge';
+import { bundledLambdaHandler } from './lambda-bundle';
 import { SqlLog } from './sql-log';
 
 /** The one app, database and SQL log that every spec in the run shares. */
@@ -25,6 +26,11 @@ export interface TestEnvironment {
   sqlLog: SqlLog;
   /** `http` (default): supertest on the app; `lambda`: the same requests through the Lambda handler. */
   transport: 'http' | 'lambda';
+  /**
+   * With SPEC_LAMBDA_BUNDLE=1 (and the lambda transport): the deployed bundle's handler, in a
+   * process of its own, on this database and SQL log (spec/support/lambda-bundle.ts).
+   */
+  bundle?: OwnLambdaHandler;
   /** What supertest sends requests to. */
   target: ReturnType<Koa['callback']> | Server;
 }
@@ -42,14 +48,20 @@ export async function startTestEnvironment(): Promise<TestEnvironment> {
     app: true,
   });
   const transport = process.env.SPEC_TRANSPORT === 'lambda' ? 'lambda' : 'http';
-  const target = transport === 'lambda' ? lambdaBridge(createLambdaHandler(async () => app)) : app.callback();
-  environment = { config, database, app, sqlLog, transport, target };
+  const bundle =
+    transport === 'lambda' && process.env.SPEC_LAMBDA_BUNDLE === '1'
+      ? bundledLambdaHandler(config, database.url, sqlLog)
+      : undefined;
+  const target =
+    transport === 'lambda' ? lambdaBridge(bundle?.handler ?? createLambdaHandler(async () => app)) : app.callback();
+  environment = { config, database, app, sqlLog, transport, target, bundle };
   return environment;
 }
 
 export async function stopTestEnvironment(): Promise<void> {
   const current = environment;
   environment = undefined;
+  await current?.bundle?.close();
   await current?.database.close();
   if (current?.config.databaseUrl) await dropOwnedDatabase(current.config.databaseUrl);
 }
@@ -88,8 +100,8 @@ const METHODS = ['get', 'post', 'put', 'delete', 'patch', 'head', 'options'] as 
  * when present): a status the operation does not document, or a body that does not match its
  * schema, fails the spec that received it (see the root hooks in global-setup.ts).
  */
-export function api() {
-  const agent = supertest(testEnvironment().target);
+export function api(target: TestEnvironment['target'] = testEnvironment().target) {
+  const agent = supertest(target);
   for (const method of METHODS) {
     const send = agent[method].bind(agent);
     agent[method] = (url: string) => {
@@ -99,6 +111,14 @@ export function api() {
     };
   }
   return agent;
+}
+
+/**
+ * What supertest sends requests to for another app (one with its own configuration): the app
+ * itself, or with SPEC_TRANSPORT=lambda, a Lambda handler around it, like the suite's own app.
+ */
+export function targetOf(app: Koa): TestEnvironment['target'] {
+  return testEnvironment().transport === 'lambda' ? lambdaBridge(createLambdaHandler(async () => app)) : app.callback();
 }
 
 /** A forked EntityManager for arranging and inspecting rows outside a request. */

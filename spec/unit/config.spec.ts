@@ -3,7 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { version as packageVersion } from '../../package.json';
-import { applyDotEnv, ConfigError, DEFAULT_JWT_SECRET, loadConfig } from '../../src/config/config';
+import {
+  applyDotEnv,
+  ConfigError,
+  DEFAULT_JWT_SECRET,
+  durationSeconds,
+  loadConfig,
+  parseRateLimitRule,
+} from '../../src/config/config';
 
 describe('loadConfig', () => {
   it('gives development defaults when nothing is set', () => {
@@ -294,6 +301,90 @@ describe('loadConfig', () => {
     expect(loadConfig({}, { migrateOnStart: false }).migrateOnStart).to.equal(false);
     expect(loadConfig({ MIGRATE_ON_START: 'yes' }, { migrateOnStart: false }).migrateOnStart).to.equal(true);
     expect(() => loadConfig({ MIGRATE_ON_START: 'maybe' }, { migrateOnStart: false })).to.throw(ConfigError);
+  });
+
+  it('limits the credential endpoints by default, trusts no proxy, and issues 15-minute OAuth access tokens', () => {
+    const config = loadConfig({});
+    expect(config.rateLimits).to.deep.equal({
+      enabled: true,
+      loginPerIp: { limit: 100, windowSeconds: 900 },
+      loginPerAccount: { limit: 10, windowSeconds: 900 },
+      refreshPerIp: { limit: 120, windowSeconds: 900 },
+      registerPerIp: { limit: 20, windowSeconds: 3600 },
+      purgeEvery: 1000,
+    });
+    expect(config.trustProxyHops).to.equal(0);
+    expect(config.oauth).to.deep.equal({
+      accessTokenTtlSeconds: 900,
+      refreshTokenTtlSeconds: 30 * 86_400,
+      clientIds: undefined,
+    });
+  });
+
+  it('reads the OAuth and rate-limit settings', () => {
+    const config = loadConfig({
+      OAUTH_ACCESS_TOKEN_TTL: '5m',
+      OAUTH_REFRESH_TOKEN_TTL: '7d',
+      OAUTH_CLIENT_IDS: 'conduit-ios, conduit-android,',
+      RATE_LIMITS: 'off',
+      RATE_LIMIT_LOGIN_PER_IP: '50/1h',
+      RATE_LIMIT_LOGIN_PER_ACCOUNT: '5 / 30m',
+      RATE_LIMIT_REFRESH_PER_IP: '10/60',
+      RATE_LIMIT_REGISTER_PER_IP: '3/1d',
+      RATE_LIMIT_PURGE_EVERY: '0',
+      TRUST_PROXY: '1',
+    });
+    expect(config.oauth).to.deep.equal({
+      accessTokenTtlSeconds: 300,
+      refreshTokenTtlSeconds: 7 * 86_400,
+      clientIds: ['conduit-ios', 'conduit-android'],
+    });
+    expect(config.rateLimits).to.deep.equal({
+      enabled: false,
+      loginPerIp: { limit: 50, windowSeconds: 3600 },
+      loginPerAccount: { limit: 5, windowSeconds: 1800 },
+      refreshPerIp: { limit: 10, windowSeconds: 60 },
+      registerPerIp: { limit: 3, windowSeconds: 86_400 },
+      purgeEvery: 0,
+    });
+    expect(config.trustProxyHops).to.equal(1);
+  });
+
+  it('refuses malformed OAuth lifetimes, limits and proxy hops, naming each', () => {
+    try {
+      loadConfig({
+        OAUTH_ACCESS_TOKEN_TTL: '2d',
+        OAUTH_REFRESH_TOKEN_TTL: 'forever',
+        RATE_LIMIT_LOGIN_PER_IP: '0/15m',
+        RATE_LIMIT_LOGIN_PER_ACCOUNT: '10',
+        RATE_LIMIT_REFRESH_PER_IP: '10/0s',
+        TRUST_PROXY: '-1',
+      });
+      expect.fail('expected a ConfigError');
+    } catch (error) {
+      expect(error).to.be.instanceOf(ConfigError);
+      const problems = (error as ConfigError).problems.join('\n');
+      for (const key of [
+        'OAUTH_ACCESS_TOKEN_TTL',
+        'OAUTH_REFRESH_TOKEN_TTL',
+        'RATE_LIMIT_LOGIN_PER_IP',
+        'RATE_LIMIT_LOGIN_PER_ACCOUNT',
+        'RATE_LIMIT_REFRESH_PER_IP',
+        'TRUST_PROXY',
+      ]) {
+        expect(problems).to.include(key);
+      }
+    }
+  });
+
+  it('reads durations and rules in whole seconds', () => {
+    expect(durationSeconds('90')).to.equal(90);
+    expect(durationSeconds('15m')).to.equal(900);
+    expect(durationSeconds('2w')).to.equal(1_209_600);
+    expect(durationSeconds('0')).to.equal(undefined);
+    expect(durationSeconds('1.5h')).to.equal(undefined);
+    expect(parseRateLimitRule('10/15m')).to.deep.equal({ limit: 10, windowSeconds: 900 });
+    expect(parseRateLimitRule('10 per 15m')).to.equal(undefined);
   });
 
   it('treats blank values as unset', () => {

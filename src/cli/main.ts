@@ -6,6 +6,7 @@ import { registerInitdbCommand } from './commands/initdb';
 import { registerJobCommands } from './commands/jobs';
 import { CliError, registerMigrationCommands } from './commands/migrations';
 import { registerOpenApiCommand } from './commands/openapi';
+import { registerPurgeCommand } from './commands/purge';
 import { registerRoutesCommand } from './commands/routes';
 import { registerSeedCommand } from './commands/seed';
 import { registerUserCommands } from './commands/users';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerOpenApiCommand(program);
   registerMigrationCommands(program);
   registerJobCommands(program);
+  registerPurgeCommand(program);
   return program;
 }
 

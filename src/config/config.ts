@@ -59,6 +59,44 @@ export interface AppConfig {
   graphql: GraphqlLimits;
   jobs: JobSettings;
   mail: MailSettings;
+  oauth: OAuthSettings;
+  rateLimits: RateLimitSettings;
+  /**
+   * How many reverse proxies in front of the app append to `X-Forwarded-For`; 0 (default): the
+   * header is ignored and the client is the socket's peer (on Lambda: API Gateway's sourceIp).
+   */
+  trustProxyHops: number;
+}
+
+/** The OAuth 2.0 token endpoint (src/modules/oauth). */
+export interface OAuthSettings {
+  /** Lifetime of the access tokens (JWTs) that /oauth/token issues, in seconds. */
+  accessTokenTtlSeconds: number;
+  /** Lifetime of each refresh token from its issue, in seconds (each rotation issues a new one). */
+  refreshTokenTtlSeconds: number;
+  /** The public clients that may name themselves with `client_id`; undefined: any id is accepted. */
+  clientIds: string[] | undefined;
+}
+
+/** At most `limit` hits per `windowSeconds` (a fixed window, shared by every process). */
+export interface RateLimitRule {
+  limit: number;
+  windowSeconds: number;
+}
+
+/** The abuse limits of the credential endpoints (src/modules/limits). */
+export interface RateLimitSettings {
+  enabled: boolean;
+  /** Password logins (/api/users/login, /auth, /oauth/token password grant) per client IP. */
+  loginPerIp: RateLimitRule;
+  /** Consecutive failed password logins per account; a successful login starts it again. */
+  loginPerAccount: RateLimitRule;
+  /** Refresh-token grants per client IP. */
+  refreshPerIp: RateLimitRule;
+  /** Registrations per client IP. */
+  registerPerIp: RateLimitRule;
+  /** Every this many checks a process also deletes expired counters (0: never; the CLI does). */
+  purgeEvery: number;
 }
 
 /** The job queue and its workers (src/modules/jobs). */
@@ -127,6 +165,26 @@ const DURATION = /^\d+$|^\d+(\.\d+)?\s*(ms|s|m|h|d|w|y)$/;
 const BYTE_SIZE = /^\d+\s*(b|kb|mb)?$/i;
 
 export type Env = Record<string, string | undefined>;
+
+const DURATION_UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+
+/** Whole seconds of `90`, `30s`, `15m`, `12h`, `7d`, `2w`; undefined for anything else (or 0). */
+export function durationSeconds(text: string): number | undefined {
+  const match = /^(\d+)\s*(s|m|h|d|w)?$/.exec(text.trim());
+  if (!match) return undefined;
+  const seconds = Number(match[1]) * DURATION_UNIT_SECONDS[match[2] ?? 's'];
+  return seconds > 0 && Number.isSafeInteger(seconds) ? seconds : undefined;
+}
+
+/** `10/15m`: 10 hits per 15 minutes; undefined when malformed. */
+export function parseRateLimitRule(text: string): RateLimitRule | undefined {
+  const match = /^(\d+)\s*\/\s*(.+)$/.exec(text.trim());
+  if (!match) return undefined;
+  const limit = Number(match[1]);
+  const windowSeconds = durationSeconds(match[2]);
+  if (!Number.isSafeInteger(limit) || limit < 1 || windowSeconds === undefined) return undefined;
+  return { limit, windowSeconds };
+}
 
 /**
  * Defaults that differ by entry point. Lambda does not migrate on a cold start unless asked:
@@ -268,6 +326,31 @@ export function loadConfig(env: Env = process.env, defaults: ConfigDefaults = {}
   const retryBaseMs = integer('JOBS_RETRY_BASE_MS', 10_000, 1, 86_400_000);
   const retryMaxMs = integer('JOBS_RETRY_MAX_MS', 3_600_000, 1, 604_800_000);
   if (retryMaxMs < retryBaseMs) problems.push('JOBS_RETRY_MAX_MS must not be smaller than JOBS_RETRY_BASE_MS');
+  const seconds = (key: string, fallback: string, max: number) => {
+    const raw = value(key) ?? fallback;
+    const parsed = durationSeconds(raw);
+    if (parsed === undefined || parsed > max) {
+      problems.push(`${key} must be a duration like 900, 15m, 12h or 30d, at most ${max} seconds (got "${raw}")`);
+      return durationSeconds(fallback) as number;
+    }
+    return parsed;
+  };
+
+  const rule = (key: string, fallback: string) => {
+    const raw = value(key) ?? fallback;
+    const parsed = parseRateLimitRule(raw);
+    if (parsed === undefined) {
+      problems.push(`${key} must be hits per duration, like 10/15m or 100/1h (got "${raw}")`);
+      return parseRateLimitRule(fallback) as RateLimitRule;
+    }
+    return parsed;
+  };
+
+  const clientIdsRaw = value('OAUTH_CLIENT_IDS');
+  const clientIds = clientIdsRaw
+    ?.split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
 
   const dataDir = value('PGLITE_DATA_DIR') ?? path.join('.data', 'pglite');
   const config: AppConfig = {
@@ -319,6 +402,20 @@ export function loadConfig(env: Env = process.env, defaults: ConfigDefaults = {}
       from: value('MAIL_FROM') ?? 'Conduit <no-reply@conduit.invalid>',
       commentWindowMs: integer('COMMENT_MAIL_WINDOW_MS', 600_000, 0, 86_400_000),
     },
+    oauth: {
+      accessTokenTtlSeconds: seconds('OAUTH_ACCESS_TOKEN_TTL', '15m', 86_400),
+      refreshTokenTtlSeconds: seconds('OAUTH_REFRESH_TOKEN_TTL', '30d', 366 * 86_400),
+      clientIds: clientIds && clientIds.length > 0 ? clientIds : undefined,
+    },
+    rateLimits: {
+      enabled: boolean('RATE_LIMITS', true),
+      loginPerIp: rule('RATE_LIMIT_LOGIN_PER_IP', '100/15m'),
+      loginPerAccount: rule('RATE_LIMIT_LOGIN_PER_ACCOUNT', '10/15m'),
+      refreshPerIp: rule('RATE_LIMIT_REFRESH_PER_IP', '120/15m'),
+      registerPerIp: rule('RATE_LIMIT_REGISTER_PER_IP', '20/1h'),
+      purgeEvery: integer('RATE_LIMIT_PURGE_EVERY', 1000, 0, 1_000_000),
+    },
+    trustProxyHops: integer('TRUST_PROXY', 0, 0, 10),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

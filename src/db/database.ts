@@ -2,6 +2,7 @@ import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { buildOrmOptions, unansweredQueryTimeoutMs } from '../../mikro-orm.config';
 import type { AppConfig } from '../config/config';
 import type { Logger } from '../logger';
+import { bundledMigrations } from './bundled-migrations';
 import type { EmbeddedPostgres } from './embedded-postgres';
 import { watchUnansweredQueries } from './unanswered-queries';
 
@@ -81,7 +82,11 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
       ...base,
       ...connection,
       extensions,
-      migrations: { ...base.migrations, snapshot: options.snapshot ?? false },
+      migrations: {
+        ...base.migrations,
+        snapshot: options.snapshot ?? false,
+        ...(bundledMigrations && { migrationsList: bundledMigrations }),
+      },
       logger: (message) => logger?.info({ orm: true }, message),
       ...(boundedStatements ? {} : WITHOUT_STATEMENT_TIMEOUTS),
       ...options.orm,

@@ -30,3 +30,29 @@ export class AlreadyTaken extends DomainError {}
 
 /** A request that breaks a domain rule, e.g. following yourself. */
 export class Invalid extends DomainError {}
+
+/** The error codes of the OAuth 2.0 token endpoint (RFC 6749 §5.2) and revocation (RFC 7009 §2.2.1). */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'unsupported_token_type';
+
+/** A refusal of the OAuth 2.0 endpoints, named by its protocol error code; the message is its description. */
+export class OAuthRefusal extends DomainError {
+  constructor(
+    readonly code: OAuthErrorCode,
+    description: string,
+  ) {
+    super(description);
+  }
+}
+
+/** Too many attempts within a limit's window: the caller may try again in `retryAfterSeconds`. */
+export class RateLimited extends DomainError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`too many requests, retry in ${retryAfterSeconds} seconds`);
+  }
+}

@@ -1,18 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ExecutionArgs, ExecutionResult } from 'graphql';
-import { createHandler, type Request as GraphqlHttpRequest } from 'graphql-http';
+import type { Request as GraphqlHttpRequest } from 'graphql-http';
 import type { ContainerInstance } from 'typedi';
 import type { GraphqlLimits } from '../config/config';
-import { errorBody, RETRY_AFTER_SECONDS } from '../http/error-handler';
+import { errorBody } from '../http/error-handler';
 import { ApiError } from '../http/errors';
 import { jsonBody, NOT_AN_OBJECT } from '../http/json-body';
 import type { ServerErrors } from '../http/server-errors';
 import type { AppContext, AppMiddleware } from '../http/state';
-import { type CurrentUser, createGraphqlContext, type GraphqlContext } from './context';
-import { clientError, codeOfStatus } from './errors';
-import { limitRules, parseWithin } from './limits';
+import type { CurrentUser } from './context';
+import { codeOfStatus } from './error-codes';
 import { GRAPHQL_PATH } from './openapi-path';
-import { graphqlSchema } from './schema';
+import type { OperationHandler } from './operation-handler';
 
 export { GRAPHQL_PATH };
 
@@ -38,34 +36,18 @@ function answerRefused(ctx: AppContext, status: number, message: string, code = 
  * validating. Every failure is answered in GraphQL's `{"errors": [...]}` shape, never REST's.
  */
 export function graphqlEndpoint(options: GraphqlEndpointOptions): AppMiddleware {
-  const { limits, container, serverErrors, currentUser } = options;
-  const readBody = jsonBody(limits.bodyLimit);
+  const readBody = jsonBody(options.limits.bodyLimit);
 
-  const handle = createHandler<unknown, AppContext, GraphqlContext>({
-    schema: graphqlSchema(),
-    parse: parseWithin(limits),
-    validationRules: (_request, args, specifiedRules) => [
-      ...limitRules(limits, args.variableValues ?? undefined),
-      ...specifiedRules,
-    ],
-    context: (request) => createGraphqlContext(request.context, container, currentUser),
-    onOperation(request, _args: ExecutionArgs, result): ExecutionResult | undefined {
-      const { errors } = result as ExecutionResult;
-      if (!errors?.length) return undefined;
-      const ctx = request.context;
-      const reporting = {
-        serverErrors,
-        requestId: ctx.state.requestId ?? '',
-        method: ctx.method,
-        userId: ctx.state.authentication?.user?.id,
-      };
-      const mapped = errors.map((error) => clientError(error, reporting));
-      if (mapped.some((error) => error.extensions.code === 'SERVICE_UNAVAILABLE')) {
-        ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
-      }
-      return { ...(result as ExecutionResult), errors: mapped };
-    },
-  });
+  // Loaded and built on the first /graphql request, not with the app: graphql, type-graphql, the
+  // resolvers and the schema built from their decorators are the costliest part of createApp(),
+  // and a Lambda container that only serves REST never needs them.
+  let handler: OperationHandler | undefined;
+  const handle = (request: GraphqlHttpRequest<unknown, AppContext>) => {
+    handler ??= (require('./operation-handler') as typeof import('./operation-handler')).createOperationHandler(
+      options,
+    );
+    return handler(request);
+  };
 
   async function serve(ctx: AppContext): Promise<void> {
     const request: GraphqlHttpRequest<unknown, AppContext> = {

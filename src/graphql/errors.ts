@@ -1,21 +1,9 @@
 import { GraphQLError } from 'graphql';
 import { describeError } from '../http/error-handler';
 import type { ServerErrors } from '../http/server-errors';
+import { codeOfStatus } from './error-codes';
 
-/** `extensions.code` of each status the REST error boundary would answer with. */
-const CODE_OF_STATUS: Record<number, string> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHENTICATED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  413: 'PAYLOAD_TOO_LARGE',
-  422: 'BAD_USER_INPUT',
-  503: 'SERVICE_UNAVAILABLE',
-};
-
-export function codeOfStatus(status: number): string {
-  return CODE_OF_STATUS[status] ?? (status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST');
-}
+export { codeOfStatus };
 
 /** Where a resolver's error happened, for the log and the error report. */
 export interface ErrorReporting {

@@ -16,7 +16,7 @@ const GRAPHQL_ERROR: SchemaObject = {
     extensions: {
       type: 'object',
       description:
-        '`code`: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT (with `messages`), SERVICE_UNAVAILABLE, ' +
+        '`code`: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT (with `messages`), TOO_MANY_REQUESTS (an abuse limit, with `Retry-After`), SERVICE_UNAVAILABLE, ' +
         'INTERNAL_SERVER_ERROR (with `requestId`), or the code of a limit (QUERY_TOO_DEEP, ...)',
       properties: { code: { type: 'string' } },
     },

@@ -2,7 +2,7 @@ import type { Middleware } from 'koa';
 import type { AppConfig } from '../config/config';
 
 const ALLOWED_METHODS = 'GET, POST, PUT, DELETE, OPTIONS';
-const ALLOWED_HEADERS = 'content-type, authorization, x-request-id';
+const ALLOWED_HEADERS = 'content-type, authorization, x-request-id, if-none-match';
 
 /**
  * CORS for browser front ends on other origins. Conduit clients send `content-type:
@@ -20,7 +20,7 @@ export function cors(origins: AppConfig['corsOrigins']): Middleware {
       ctx.vary('Origin');
       if (origin && allowList.has(origin)) ctx.set('Access-Control-Allow-Origin', origin);
     }
-    ctx.set('Access-Control-Expose-Headers', 'x-request-id');
+    ctx.set('Access-Control-Expose-Headers', 'x-request-id, etag');
 
     if (ctx.method === 'OPTIONS') {
       ctx.set('Access-Control-Allow-Methods', ALLOWED_METHODS);

@@ -3,7 +3,16 @@ import { NotFoundError as OrmNotFoundError } from '@mikro-orm/core';
 import type { ValidationError } from 'class-validator';
 import { HttpError } from 'routing-controllers';
 import { isDatabaseUnavailable, uniqueViolationField } from '../db/database-errors';
-import { AlreadyTaken, DomainError, Forbidden, Invalid, NotFound, Unauthenticated } from '../domain/errors';
+import {
+  AlreadyTaken,
+  DomainError,
+  Forbidden,
+  Invalid,
+  NotFound,
+  OAuthRefusal,
+  RateLimited,
+  Unauthenticated,
+} from '../domain/errors';
 import type { ErrorContext } from '../observability/error-reporter';
 import { flattenValidationErrors } from '../validation/flatten-errors';
 import { ApiError } from './errors';
@@ -13,6 +22,15 @@ import type { AppContext, AppMiddleware } from './state';
 export interface ErrorDescription {
   status: number;
   messages: string[];
+}
+
+/**
+ * Another error shape for some requests (the OAuth endpoints answer RFC 6749's): given the
+ * status and client-safe messages, it sets the body, and may change the status or add headers.
+ */
+export interface ErrorShape {
+  appliesTo(ctx: AppContext): boolean;
+  respond(ctx: AppContext, error: unknown, description: ErrorDescription): void;
 }
 
 /** Seconds a client is asked to wait before retrying a 503. */
@@ -28,7 +46,7 @@ const UNAVAILABLE_MESSAGE = 'the service is temporarily unavailable, please retr
  * Every 5xx is logged and reported through `serverErrors` (a database outage once; see
  * ServerErrors); 4xx are the client's mistakes and are not.
  */
-export function errorHandler(serverErrors: ServerErrors): AppMiddleware {
+export function errorHandler(serverErrors: ServerErrors, shapes: readonly ErrorShape[] = []): AppMiddleware {
   return async function handleErrors(ctx, next) {
     try {
       await next();
@@ -51,10 +69,17 @@ export function errorHandler(serverErrors: ServerErrors): AppMiddleware {
       const { status, messages } = describeError(error);
       const requestId = ctx.state.requestId ?? '';
       serverErrors.record(error, status, reportContext(ctx), { method: ctx.method, path: ctx.path });
+      const safeMessages = status === 500 ? [`internal server error (request id ${requestId})`] : messages;
       ctx.status = status;
-      ctx.body = errorBody(status === 500 ? [`internal server error (request id ${requestId})`] : messages);
-      if (status === 401) ctx.set('WWW-Authenticate', 'Token');
       if (status === 503) ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
+      if (error instanceof RateLimited) ctx.set('Retry-After', String(error.retryAfterSeconds));
+      const shape = shapes.find((candidate) => candidate.appliesTo(ctx));
+      if (shape) {
+        shape.respond(ctx, error, { status, messages: safeMessages });
+        return;
+      }
+      ctx.body = errorBody(safeMessages);
+      if (status === 401) ctx.set('WWW-Authenticate', 'Token');
     }
   };
 }
@@ -109,6 +134,9 @@ function statusOfDomainError(error: DomainError): number {
   if (error instanceof Unauthenticated) return 401;
   // A taken email or username is a field that fails validation, as the unique-index race is below.
   if (error instanceof AlreadyTaken || error instanceof Invalid) return 422;
+  if (error instanceof RateLimited) return 429;
+  // RFC 6749 §5.2: 400, except a failed client authentication.
+  if (error instanceof OAuthRefusal) return error.code === 'invalid_client' ? 401 : 400;
   return 500;
 }
 

@@ -66,7 +66,8 @@ function parseJson(text: string): unknown {
   return body;
 }
 
-function bodyReadError(error: unknown, limit: string): ApiError {
+/** What a failure to read a body is answered with (shared with the form reader). */
+export function bodyReadError(error: unknown, limit: string): ApiError {
   const { status, type } = error as { status?: number; type?: string };
   if (type === 'entity.too.large' || status === 413) return new PayloadTooLargeError(limit);
   if (type === 'encoding.unsupported' || status === 415)

@@ -2,8 +2,11 @@ import type { AppConfig } from '../config/config';
 
 /** What is known about where an error happened; becomes the report's tags and user. */
 export interface ErrorContext {
-  /** `http` (the error boundary), `graphql` (a resolver), `lambda` (the handler itself), `cli`, `startup`. */
-  source: 'http' | 'graphql' | 'lambda' | 'cli' | 'startup';
+  /**
+   * `http` (the error boundary), `graphql` (a resolver), `lambda` (the handler itself), `cli`,
+   * `startup`, `process` (an error that escaped everything: the server's crash handlers).
+   */
+  source: 'http' | 'graphql' | 'lambda' | 'cli' | 'startup' | 'process';
   requestId?: string;
   method?: string;
   /** The matched route template (`/api/articles/:slug`), not the path with its values. */

@@ -67,9 +67,18 @@ export function buildOpenApiDocument(controllers: readonly (new (...args: never[
   // The usual reading order: version, info, paths, then the components they refer to.
   const { openapi, info, paths, components, ...rest } = document;
   // /graphql is middleware, not a controller: it describes itself.
-  const allPaths = { ...withoutTrailingSlashes(paths), [GRAPHQL_PATH]: graphqlPathItem() };
+  const allPaths = {
+    ...withIdempotencyKeys(withReadValidators(withoutTrailingSlashes(paths))),
+    [GRAPHQL_PATH]: graphqlPathItem(),
+  };
   return { openapi, info, paths: allPaths, components, ...rest };
 }
+
+const RATE_LIMIT_HEADERS = {
+  'Retry-After': { description: 'seconds until the exceeded limit resets', schema: { type: 'integer' } },
+  RateLimit: { description: 'per limit: `"name";r=<remaining>;t=<seconds to reset>`', schema: { type: 'string' } },
+  'RateLimit-Policy': { description: 'per limit: `"name";q=<quota>;w=<window seconds>`', schema: { type: 'string' } },
+};
 
 function errorResponses(): ResponsesObject {
   const responses: ResponsesObject = {};
@@ -77,6 +86,7 @@ function errorResponses(): ResponsesObject {
     responses[`Error${status}`] = {
       description,
       content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } },
+      ...(status === '429' && { headers: RATE_LIMIT_HEADERS }),
     };
   }
   return responses;
@@ -93,6 +103,66 @@ function withoutTrailingSlashes(paths: PathsObject): PathsObject {
     cleaned[key] = { ...cleaned[key], ...item };
   }
   return cleaned;
+}
+
+/** The 304 that every GET under /api can answer (src/http/conditional-get.ts). */
+function withReadValidators(paths: PathsObject): PathsObject {
+  const result: PathsObject = {};
+  for (const [path, item] of Object.entries(paths)) {
+    const read = item.get;
+    result[path] =
+      read && path.startsWith('/api/')
+        ? {
+            ...item,
+            get: {
+              ...read,
+              responses: {
+                ...read.responses,
+                304: {
+                  description:
+                    'Not Modified: `If-None-Match` lists the current `ETag` (a weak tag of the JSON body, sent ' +
+                    'with every 200 here, with `Cache-Control: no-cache` and `Vary: Authorization`)',
+                },
+              },
+            },
+          }
+        : item;
+  }
+  return result;
+}
+
+/** The optional `Idempotency-Key` of every POST under /api (src/http/idempotency.ts); used with a token. */
+function withIdempotencyKeys(paths: PathsObject): PathsObject {
+  const result: PathsObject = {};
+  for (const [path, item] of Object.entries(paths)) {
+    const write = item.post;
+    if (!write || !path.startsWith('/api/')) {
+      result[path] = item;
+      continue;
+    }
+    const errorRef = (status: number) => ({ $ref: `#/components/responses/Error${status}` });
+    result[path] = {
+      ...item,
+      post: {
+        ...write,
+        parameters: [
+          ...(write.parameters ?? []),
+          {
+            in: 'header',
+            name: 'Idempotency-Key',
+            required: false,
+            description:
+              'With a token, makes a retry safe: the first answer (below 500) is kept for 24 hours, per caller and path, and ' +
+              'replayed to a retry with the same key and body (`Idempotent-Replayed: true`) without doing the ' +
+              'work again. 409 while the first request runs; 422 for the same key with another body.',
+            schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+          },
+        ],
+        responses: { 422: errorRef(422), ...write.responses, 409: errorRef(409) },
+      },
+    };
+  }
+  return result;
 }
 
 const applied = new WeakSet<object>();

@@ -1,4 +1,4 @@
-import type { OperationObject, ResponseObject, ResponsesObject } from 'openapi3-ts';
+import type { OperationObject, RequestBodyObject, ResponseObject, ResponsesObject } from 'openapi3-ts';
 
 /** Who may call an operation: `required` needs a token; `optional` reads one when it is sent. */
 export type Auth = 'required' | 'optional' | 'none';
@@ -19,6 +19,10 @@ export interface OperationDescription {
   errors?: number[];
   /** Whether it reads a JSON body: adds 400 (malformed), 413, 415 and 422 (shape, validation). */
   body?: boolean;
+  /** The request body, written out, when the action reads one no DTO describes (other media types). */
+  requestBody?: RequestBodyObject;
+  /** Every error is answered in the operation's own `responses`: no common error is added. */
+  ownErrors?: boolean;
 }
 
 /** The name of the security scheme in the document's components. */
@@ -30,9 +34,11 @@ export const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'Missing, invalid or expired token (`WWW-Authenticate: Token`)',
   403: 'The caller may not do this (not the owner)',
   404: 'Not found',
+  409: 'A request with the same `Idempotency-Key` is still being processed; retry after `Retry-After` seconds',
   413: 'Request body larger than the configured limit',
   415: 'Unsupported `Content-Encoding` of the request body',
-  422: 'Invalid input: a field that fails validation, a body beyond the shape limits, or a taken value',
+  422: 'Invalid input: a field that fails validation, a body beyond the shape limits, a taken value, or an `Idempotency-Key` reused with another body',
+  429: 'Too many attempts (an abuse limit): retry after `Retry-After` seconds; `RateLimit` and `RateLimit-Policy` (draft-ietf-httpapi-ratelimit-headers-10) say which limit',
   500: 'Internal server error (the message names a request id; no details)',
   503: 'The database is unavailable or not ready yet; retry after `Retry-After` seconds',
 };
@@ -66,7 +72,7 @@ export function documentedOperation(controller: object, method: string): Operati
 export function describeOperation(operation: OperationObject, description: OperationDescription): OperationObject {
   const auth = description.auth ?? 'none';
   const errors = new Set([
-    ...COMMON_ERRORS,
+    ...(description.ownErrors ? [] : COMMON_ERRORS),
     ...(auth === 'none' ? [] : [401]),
     ...(description.body ? BODY_ERRORS : []),
     ...(description.errors ?? []),
@@ -86,6 +92,7 @@ export function describeOperation(operation: OperationObject, description: Opera
     responses,
   };
   if (description.description) described.description = description.description;
+  if (description.requestBody) described.requestBody = description.requestBody;
   // `security: []` says "no token"; optional auth lists both the token and no requirement.
   if (auth === 'required') described.security = [{ [TOKEN_SCHEME]: [] }];
   else if (auth === 'optional') described.security = [{ [TOKEN_SCHEME]: [] }, {}];

@@ -54,6 +54,17 @@ interface ArticleRow extends ProfileRow {
  * re-parses SQL.
  */
 export class ArticleRepository extends EntityRepository<Article> {
+  /**
+   * Writes a new article (made with `create()`) in ONE statement, outside any transaction. Its
+   * trigger locks the rows of the article's tags in `tags`; a flush would wrap the insert in
+   * BEGIN … COMMIT and hold those locks across two more round trips (and our event loop's delay
+   * in sending COMMIT), queueing every concurrent writer of a popular tag behind them: 0.23× the
+   * baseline's POST /api/articles on the bench, against one autocommitted INSERT there.
+   */
+  async insertNew(article: Article): Promise<void> {
+    await this.getEntityManager().insert(article);
+  }
+
   async findPage(
     filter: ArticleFilter,
     page: ArticlePage,
@@ -126,15 +137,37 @@ const REMOVE_FAVORITE = NamedSql.compile(
  * A page of a list or feed, with the total of the whole filter on every row. Newest first; with a
  * search, most relevant first, then newest.
  */
-const pageStatement = NamedSql.cache(
-  (mask: number) =>
-    `select ${articleColumns({ withBody: false })}, (select count(*) from articles c where ${filterText('c', mask)})::int as total
+const pageStatement = NamedSql.cache((mask: number) => (mask === FEED_ONLY ? feedPageText() : pageText(mask)));
+
+function pageText(mask: number): string {
+  return `select ${articleColumns({ withBody: false })}, (select count(*) from articles c where ${filterText('c', mask)})::int as total
        from articles a
        join users u on u.id = a.author_id
       where ${filterText('a', mask)}
       order by ${mask & SEARCH_BIT ? `ts_rank(a.search_vector, ${SEARCH_TSQUERY}) desc, ` : ''}a.created_at desc, a.id desc
-      limit :limit offset :offset`,
-);
+      limit :limit offset :offset`;
+}
+
+/**
+ * The feed: each followed author's newest `limit + offset` articles through the
+ * `(author_id, created_at)` index, merged. The general shape walks ALL articles newest first and
+ * keeps those by followed authors, so its cost grows with what the reader does not follow: with
+ * one prolific author outside the reader's follows (31,000 newer articles) it ran 65-150 ms
+ * against 10-20 ms for this one, the same rows.
+ */
+function feedPageText(): string {
+  return `select ${articleColumns({ withBody: false })},
+     (select count(*) from follows cf join articles c on c.author_id = cf.followee_id where cf.follower_id = :feedOf)::int as total
+       from follows fo
+      cross join lateral (
+        select * from articles n where n.author_id = fo.followee_id
+         order by n.created_at desc, n.id desc
+         limit :limit + :offset) a
+       join users u on u.id = a.author_id
+      where fo.follower_id = :feedOf
+      order by a.created_at desc, a.id desc
+      limit :limit offset :offset`;
+}
 
 const oneStatement = NamedSql.cache(
   (mask: number) =>
@@ -217,6 +250,8 @@ const SEARCH_TSQUERY = `(to_tsquery('english', :search) || to_tsquery('simple', 
 
 const FILTER_FIELDS = Object.keys(FILTER_CONDITIONS) as (keyof ArticleFilter)[];
 const SEARCH_BIT = 1 << FILTER_FIELDS.indexOf('search');
+/** The mask of a feed: followed authors, nothing else. */
+const FEED_ONLY = 1 << FILTER_FIELDS.indexOf('feedOf');
 
 /**
  * The filter with its search text turned into the tsquery the statements bind (never the text

@@ -47,7 +47,7 @@ export class ArticlesService {
       tagList: normalizeTags(input.tagList ?? []),
       author,
     });
-    await this.em.flush();
+    await this.articles.insertNew(article);
     // Nothing else can be known about an article this new: mapped from the entity, not read back.
     return newArticleView(article);
   }

@@ -26,7 +26,7 @@ export class AuthController {
     summary: "The talk's flask-jwt login: username and password for an access token",
     body: true,
     responses: { 200: AccessTokenResponse },
-    errors: [401],
+    errors: [401, 429],
   })
   async issueToken(@Body() credentials: AuthCredentials): Promise<AccessTokenResponse> {
     const user = await this.users.authenticateByUsername(credentials.username, credentials.password);

@@ -48,6 +48,8 @@ export class HealthController {
   async health(@Ctx() ctx: Context): Promise<HealthReport> {
     const databaseUp = await this.pingDatabase();
     ctx.status = databaseUp ? 200 : 503;
+    // A probe must see the database as it is now, never a cached answer.
+    ctx.set('Cache-Control', 'no-store');
     if (!databaseUp) ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
     ctx.type = 'application/json';
     return { status: databaseUp ? 'ok' : 'unavailable', database: databaseUp ? 'up' : 'down', version };

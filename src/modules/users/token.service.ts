@@ -31,11 +31,12 @@ export class TokenService {
     this.key = signingKey(config.jwtSecret);
   }
 
-  sign(user: { id: number; username: string }): string {
+  /** A token for this user, valid for JWT_EXPIRES_IN unless `expiresInSeconds` says otherwise. */
+  sign(user: { id: number; username: string }, expiresInSeconds?: number): string {
     return jwt.sign({ username: user.username }, this.key, {
       algorithm: JWT_ALGORITHM,
       subject: String(user.id),
-      expiresIn: this.config.jwtExpiresIn as jwt.SignOptions['expiresIn'],
+      expiresIn: expiresInSeconds ?? (this.config.jwtExpiresIn as jwt.SignOptions['expiresIn']),
     });
   }
 }

@@ -1,8 +1,22 @@
 import { EntityRepository, raw } from '@mikro-orm/postgresql';
-import type { User } from './user.entity';
+import { NamedSql } from '../../db/named-sql';
+import { User } from './user.entity';
 import { usernameKey } from './username-key';
 
 export class UserRepository extends EntityRepository<User> {
+  /**
+   * The user a token names, once per authenticated request. One compiled statement mapped into
+   * the request's identity map (a managed entity, as `findOne` would give): the query builder path
+   * cost about a tenth of the CPU of `GET /api/user`.
+   */
+  async findById(id: number): Promise<User | null> {
+    const em = this.getEntityManager();
+    const known = em.getUnitOfWork().getById<User>(User.name, id);
+    if (known) return known;
+    const [row] = await em.execute<Record<string, unknown>[]>(FIND_BY_ID.text, FIND_BY_ID.bind({ id }));
+    return row ? em.map(User, row) : null;
+  }
+
   /** Case-insensitive, matching the unique index on lower(email). */
   findByEmail(email: string): Promise<User | null> {
     return this.findOne({ [raw('lower(email)')]: email.toLowerCase() });
@@ -13,3 +27,8 @@ export class UserRepository extends EntityRepository<User> {
     return this.findOne({ usernameKey: usernameKey(username) });
   }
 }
+
+const FIND_BY_ID = NamedSql.compile(
+  `select "id", "email", "username", "username_key", "password_hash", "bio", "image", "created_at", "updated_at"
+     from "users" where "id" = :id`,
+);

@@ -25,6 +25,7 @@ export class UsersController {
     summary: 'Register a user; answers the account with a token',
     body: true,
     responses: { 201: UserResponse },
+    errors: [429],
   })
   async register(@Body() body: RegisterUserRequest): Promise<UserResponse> {
     const user = await this.users.register(body.user);
@@ -37,7 +38,7 @@ export class UsersController {
     summary: 'Log in with email and password; answers the account with a token',
     body: true,
     responses: { 200: UserResponse },
-    errors: [401],
+    errors: [401, 429],
   })
   async login(@Body() body: LoginUserRequest): Promise<UserResponse> {
     const user = await this.users.authenticate(body.user);

@@ -3,6 +3,8 @@ import { Service } from 'typedi';
 import type { GraphqlContext } from '../../graphql/context';
 import { validInput } from '../../graphql/input';
 import { RegisterInput, UpdateUserInput, UserType } from '../../graphql/types';
+import { accountCheck, clientIp, loginChecks, setRateLimitHeaders } from '../../http/rate-limits';
+import { RateLimits } from '../limits/rate-limits.service';
 import { LoginUserRequest } from './dto/login-user.dto';
 import { RegisterUserRequest } from './dto/register-user.dto';
 import { UpdateUserRequest } from './dto/update-user.dto';
@@ -12,17 +14,28 @@ import { UsersService } from './users.service';
 
 type UserView = UserResponse['user'];
 
-/** Registration, login and the caller's account, as `UsersController` does them. */
+/**
+ * Registration, login and the caller's account, as `UsersController` does them, under the same
+ * abuse limits (which the REST routes get from middleware): each `login` or `register` field,
+ * aliases included, counts once, before any password is hashed.
+ */
 @Service()
 @Resolver(() => UserType)
 export class UsersResolver {
   constructor(
     private readonly users: UsersService,
     private readonly tokens: TokenService,
+    private readonly limits: RateLimits,
   ) {}
 
   @Mutation(() => UserType)
-  async register(@Arg('input', () => RegisterInput) input: RegisterInput): Promise<UserView> {
+  async register(
+    @Arg('input', () => RegisterInput) input: RegisterInput,
+    @Ctx() context: GraphqlContext,
+  ): Promise<UserView> {
+    await this.limits.consume([{ limit: 'register-ip', subject: clientIp(context.koa) }], (statuses) =>
+      setRateLimitHeaders(context.koa, statuses),
+    );
     const { user: valid } = await validInput(RegisterUserRequest, { user: input });
     const user = await this.users.register(valid);
     return toUserResponse(user, this.tokens.sign(user)).user;
@@ -32,9 +45,14 @@ export class UsersResolver {
   async login(
     @Arg('email', () => String) email: string,
     @Arg('password', () => String) password: string,
+    @Ctx() context: GraphqlContext,
   ): Promise<UserView> {
+    const checks = loginChecks(clientIp(context.koa), email.trim() || undefined);
+    await this.limits.consume(checks, (statuses) => setRateLimitHeaders(context.koa, statuses));
     const { user: credentials } = await validInput(LoginUserRequest, { user: { email, password } });
     const user = await this.users.authenticate(credentials);
+    const account = accountCheck(checks);
+    if (account) await this.limits.forgive(account);
     return toUserResponse(user, this.tokens.sign(user)).user;
   }
 

@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Service } from 'typedi';
+import { Inject, Service } from 'typedi';
 import { uniqueViolationField } from '../../db/database-errors';
 import { AlreadyTaken, Unauthenticated } from '../../domain/errors';
 import { Job } from '../jobs/job.entity';
@@ -8,6 +8,7 @@ import type { LoginUser } from './dto/login-user.dto';
 import type { NewUser } from './dto/register-user.dto';
 import type { UpdateUser } from './dto/update-user.dto';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './password';
+import { PASSWORD_CHANGE_LISTENERS, type PasswordChangeListener } from './password-change';
 import { User } from './user.entity';
 import { UserRepository } from './user.repository';
 import { normalizeUsername } from './username-key';
@@ -17,6 +18,7 @@ export class UsersService {
   constructor(
     private readonly em: EntityManager,
     private readonly users: UserRepository,
+    @Inject(PASSWORD_CHANGE_LISTENERS) private readonly passwordChangeListeners: readonly PasswordChangeListener[] = [],
   ) {}
 
   /** The account and its welcome mail's job, in one transaction: both or neither. */
@@ -66,7 +68,15 @@ export class UsersService {
     if (changes.bio !== undefined) user.bio = changes.bio || null;
     if (changes.image !== undefined) user.image = changes.image || null;
     if (changes.emailNotifications !== undefined) user.emailNotifications = changes.emailNotifications;
-    await this.flushClaimingUniqueFields(this.em);
+    if (changes.password === undefined || this.passwordChangeListeners.length === 0) {
+      await this.flushClaimingUniqueFields(this.em);
+      return user;
+    }
+    // One transaction: the new password and what the listeners revoke commit together or not at all.
+    await this.em.transactional(async (em) => {
+      await this.flushClaimingUniqueFields(em);
+      for (const listener of this.passwordChangeListeners) await listener.passwordChanged(user.id);
+    });
     return user;
   }
 
