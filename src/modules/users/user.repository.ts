@@ -28,7 +28,6 @@ export class UserRepository extends EntityRepository<User> {
   }
 }
 
-const FIND_BY_ID = NamedSql.compile(
-  `select "id", "email", "username", "username_key", "password_hash", "bio", "image", "created_at", "updated_at"
-     from "users" where "id" = :id`,
-);
+// Every column: `em.map` hydrates the whole entity from it, and a column listed by hand here would
+// be missed when the entity gains one (emailNotifications was).
+const FIND_BY_ID = NamedSql.compile('select * from "users" where "id" = :id');
