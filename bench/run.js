@@ -325,8 +325,6 @@ async function main(children) {
     LOG_LEVEL: 'warn',
     MIGRATE_ON_START: 'false',
     DB_POOL_MAX,
-    // What the server sets for itself on Node 22.15+ (src/memory-tuning.ts), here on any Node.
-    MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '1048576',
     // The abuse limits stay on (each login pays its counter upsert, as in production), but every
     // client here shares one address: the per-address login limit is raised out of the way.
     RATE_LIMIT_LOGIN_PER_IP: '1000000000/15m',

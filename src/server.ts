@@ -1,8 +1,3 @@
-// First, before any other module loads: it may replace this process (see memory-tuning.ts).
-import { restartWithMallocTuning } from './memory-tuning';
-
-restartWithMallocTuning();
-
 import 'reflect-metadata';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { bootstrap } from './bootstrap';
