@@ -84,7 +84,7 @@ async function invoke(
   }
 }
 
-async function journey(base: string, lambdaBase: string) {
+async function journey(base: string, lambdaBase: string, output: () => string) {
   const hello = await call(base, 'GET', '/');
   check(hello.status === 200 && hello.text === 'Hello World!', 'GET / answers 200 "Hello World!"');
 
@@ -94,10 +94,18 @@ async function journey(base: string, lambdaBase: string) {
   check(registered.status === 201 && registered.json?.user?.username === name, 'POST /api/users registers (201)');
 
   // The registration queued its welcome mail; the worker function runs it (mail logged: no SMTP_URL).
+  // serverless-offline also runs the function on its schedule (every minute), and that run may
+  // have taken the job first: then the mail is in the output and this invocation finds nothing.
   const worker = await invoke(lambdaBase, 'koa-conduit-local-worker');
+  const mailedByTheSchedule = () =>
+    output().includes(`"to":"${user.email}"`) && output().includes('mail not sent (SMTP_URL is unset)');
   check(
-    worker.status === 200 && worker.json.done >= 1 && worker.json.failed === 0 && worker.json.retried === 0,
-    `the worker function ran the queued welcome-mail job (${JSON.stringify(worker.json)})`,
+    worker.status === 200 &&
+      worker.json.failed === 0 &&
+      worker.json.retried === 0 &&
+      (worker.json.done >= 1 || mailedByTheSchedule()),
+    `the worker function ran the queued welcome-mail job (${JSON.stringify(worker.json)}` +
+      `${worker.json.done >= 1 ? '' : ', done by the scheduled run'})`,
   );
   const drained = await invoke(lambdaBase, 'koa-conduit-local-worker');
   check(drained.status === 200 && drained.json.claimed === 0, 'a second worker invocation finds the queue drained');
@@ -150,7 +158,7 @@ async function main() {
   try {
     console.log(`offline smoke on ${base}`);
     await waitUntilServing(base, child);
-    await journey(base, `http://127.0.0.1:${lambdaPort}`);
+    await journey(base, `http://127.0.0.1:${lambdaPort}`, () => output);
     console.log('offline smoke: passed');
   } catch (error) {
     failed = true;
