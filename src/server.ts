@@ -12,6 +12,7 @@ import { answerNotReady } from './http/not-ready';
 import type { JobRuntime } from './jobs';
 import type { Logger } from './logger';
 import { exitOnUnhandledErrors } from './process-errors';
+import { sizeThreadPool } from './thread-pool';
 
 /**
  * The long-lived HTTP server: the only place that listens on a port.
@@ -112,6 +113,8 @@ function onShutdownSignal(logger: Logger, stop: () => Promise<number>): void {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
+// Before main(): nothing has used libuv's thread pool yet.
+sizeThreadPool();
 main().catch((error) => {
   // Problems a person can fix from one line get one line; anything else keeps its stack.
   if (
