@@ -11,6 +11,11 @@
  * marked as the benchmark's; a later run drops and recreates only a database carrying that mark.
  * The database those URLs name is never touched. Every child process is stopped at the end,
  * whether the run succeeded, failed or was interrupted.
+ *
+ * Through a transaction pooler (PgBouncer): BENCH_DATABASE_URL names the pooler and
+ * BENCH_DATABASE_DIRECT_URL (else DATABASE_DIRECT_URL) the server past it. The database is then
+ * created, migrated, seeded and analysed on the direct URL; the server (DATABASE_POOLER=transaction)
+ * and the baseline send their requests' queries through the pooler.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -32,6 +37,8 @@ const DEMO_CREDENTIALS = { email: 'demo@example.com', password: 'password123' };
 // Production mode insists on a long private secret; this one signs bench tokens only.
 const BENCH_JWT_SECRET = 'bench-only-jwt-secret-not-for-any-real-deployment-0123456789';
 const DB_POOL_MAX = '10';
+// The server's default DB_STATEMENT_TIMEOUT_MS, given to the database when a pooler sits in between.
+const STATEMENT_TIMEOUT_MS = 5000;
 const GRAPHQL_LIST_BODY = JSON.stringify({
   query: `{ articles(limit: 20) { articlesCount articles { slug title description tagList createdAt updatedAt
     favorited favoritesCount author { username bio image following } } } }`,
@@ -280,6 +287,8 @@ async function main(children) {
   const startedAt = new Date();
   const options = readOptions();
   const serverUrl = process.env.BENCH_DATABASE_URL?.trim() || process.env.DATABASE_URL?.trim() || DEFAULT_SERVER_URL;
+  const directUrl =
+    process.env.BENCH_DATABASE_DIRECT_URL?.trim() || process.env.DATABASE_DIRECT_URL?.trim() || undefined;
   const node = process.execPath;
 
   const build = await step('build (npm run build)', () =>
@@ -288,12 +297,22 @@ async function main(children) {
 
   // The compiled helpers, so that the runner creates databases exactly as `initdb` and the specs do.
   const { recreateOwnedDatabase, withDatabaseName } = require(path.join(ROOT, 'dist/src/db/server-databases.js'));
+  const { setDatabaseStatementTimeout } = require(path.join(ROOT, 'dist/src/db/server-databases.js'));
+  // What the server and the baseline query (the pooler, when there is one) …
   const benchUrl = withDatabaseName(serverUrl, BENCH_DATABASE);
-  const cliEnv = { DATABASE_URL: benchUrl, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+  // … and where the database is made: PostgreSQL itself.
+  const adminUrl = directUrl ? withDatabaseName(directUrl, BENCH_DATABASE) : benchUrl;
+  const pooler = directUrl ? { DATABASE_POOLER: 'transaction', DATABASE_DIRECT_URL: adminUrl } : {};
+  const cliEnv = { DATABASE_URL: adminUrl, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
   const cli = ['dist/src/cli/main.js'];
 
   await requireServer(serverUrl);
-  const database = await step(`recreate database ${redact(benchUrl)}`, () => recreateOwnedDatabase(benchUrl, 'bench'));
+  if (directUrl) await requireServer(directUrl);
+  const database = await step(`recreate database ${redact(adminUrl)}`, async () => {
+    await recreateOwnedDatabase(adminUrl, 'bench');
+    // The statement_timeout the server cannot send through the pooler (as in production: README, Scaling out).
+    if (directUrl) await setDatabaseStatementTimeout(adminUrl, STATEMENT_TIMEOUT_MS);
+  });
   const initdb = await step('initdb (CLI)', () =>
     children.run('initdb', node, [...cli, 'initdb'], { cwd: ROOT, env: cliEnv, timeoutMs: 60_000 }),
   );
@@ -312,13 +331,14 @@ async function main(children) {
     .slice(-seedPhases.length - 2);
   for (const line of seedSummary) console.log(`    ${line}`);
 
-  const analyze = await step('vacuum analyze', () => vacuumAnalyze(benchUrl));
+  const analyze = await step('vacuum analyze', () => vacuumAnalyze(adminUrl));
 
   const [serverPort, baselinePort] = await Promise.all([freePort(), freePort()]);
   const ours = `http://127.0.0.1:${serverPort}`;
   const baseline = `http://127.0.0.1:${baselinePort}`;
   const serverEnv = {
     DATABASE_URL: benchUrl,
+    ...pooler,
     PORT: String(serverPort),
     NODE_ENV: 'production',
     JWT_SECRET: BENCH_JWT_SECRET,
@@ -583,6 +603,8 @@ async function main(children) {
       postgres: picked.postgresVersion,
     },
     database: redact(benchUrl),
+    // Set when the server and the baseline ran through a transaction pooler (DATABASE_URL above).
+    directDatabase: directUrl ? redact(adminUrl) : undefined,
     settings: { ...settings, dbPoolMax: Number(DB_POOL_MAX), host: '127.0.0.1' },
     timings: {
       buildSeconds: build.elapsedMs / 1000,
