@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { databaseNameOf, withDatabaseName } from '../../src/db/server-databases';
 
 export interface ProcessResult {
   status: number | null;
@@ -33,19 +32,15 @@ export function runTs(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 6
 
 /**
  * The suite's environment with a child's own variables over it. A child given a DATABASE_URL of
- * its own (another database, or '' for the embedded one) gets the pooler settings to match: the
- * same database past the pooler (the suite's DATABASE_DIRECT_URL, renamed), or none at all, never
- * the suite's direct URL beside another database.
+ * its own keeps the suite's DATABASE_DIRECT_URL only when that URL is the suite's: a direct URL
+ * beside another database would send the child's migrations or seed to the suite's database. With
+ * '' (the embedded database) it gets no pooler either.
  */
 export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const merged = { ...process.env, ...env };
   if (!('DATABASE_URL' in env) || 'DATABASE_DIRECT_URL' in env) return merged;
   const url = env.DATABASE_URL?.trim();
-  if (!url) {
-    delete merged.DATABASE_DIRECT_URL;
-    delete merged.DATABASE_POOLER;
-  } else if (process.env.DATABASE_DIRECT_URL) {
-    merged.DATABASE_DIRECT_URL = withDatabaseName(process.env.DATABASE_DIRECT_URL, databaseNameOf(url));
-  }
+  if (url !== process.env.DATABASE_URL) delete merged.DATABASE_DIRECT_URL;
+  if (!url) delete merged.DATABASE_POOLER;
   return merged;
 }
