@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { type Database, openDatabase } from '../../src/db/database';
+import type { Logger } from '../../src/logger';
 import { em, testEnvironment } from '../support/test-env';
 
 /** A URL where nothing answers: a connection to it fails at once. */
@@ -77,5 +78,32 @@ describe('through a transaction pooler (DATABASE_POOLER=transaction)', () => {
       );
     expect(error?.code).to.equal('57014');
     expect(await connection.execute('select 1 as one')).to.deep.equal([{ one: 1 }]);
+  });
+
+  /** The warnings openDatabase logs on this configuration. */
+  async function warningsOpening(dbStatementTimeoutMs: number): Promise<string[]> {
+    const warnings: string[] = [];
+    const logger = { info() {}, warn: (_fields: object, message: string) => warnings.push(message) };
+    const database = await openDatabase(
+      { ...testEnvironment().config, dbStatementTimeoutMs },
+      { logger: logger as unknown as Logger },
+    );
+    await database.close();
+    return warnings;
+  }
+
+  it('opens without a warning when the database bounds statements as the app would', async () => {
+    expect(await warningsOpening(testEnvironment().config.dbStatementTimeoutMs)).to.deep.equal([]);
+  });
+
+  it('warns at start-up, naming the fix, when the pooled connections have a longer statement_timeout', async () => {
+    const configured = testEnvironment().config.dbStatementTimeoutMs;
+    const [warning, ...others] = await warningsOpening(configured - 1000);
+    expect(others).to.deep.equal([]);
+    expect(warning).to.equal(
+      `statement_timeout through the pooler is ${configured} ms, longer than DB_STATEMENT_TIMEOUT_MS (${configured - 1000} ms): ` +
+        'a slow statement goes on running on the server after its request got 503; ' +
+        `set it on the role: ALTER ROLE postgres SET statement_timeout = ${configured - 1000}`,
+    );
   });
 });

@@ -119,6 +119,9 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
     };
     if (options.migrate) await migrateWith(await MikroORM.init(batchOptions));
     orm = await MikroORM.init(options.migrator ? batchOptions : requestOptions);
+    if (!options.migrator && config.databaseUrl && config.databasePooler !== 'none') {
+      await warnOnPooledStatementTimeout(orm, config.dbStatementTimeoutMs, logger);
+    }
     if (!options.migrator) stopWatching = watchUnansweredQueries(orm, unansweredQueryTimeoutMs(config));
   } catch (error) {
     await embedded?.stop();
@@ -139,6 +142,30 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
       return closed;
     },
   };
+}
+
+/**
+ * Behind a transaction pooler the statement timeout is the role's or the database's, not the app's
+ * (see connectionTimeouts). One query at start-up says so when it is off or longer than
+ * DB_STATEMENT_TIMEOUT_MS: then the app's backstop answers 503 and the statement runs on. A
+ * database that does not answer yet is not an error here: the requests will say so.
+ */
+async function warnOnPooledStatementTimeout(orm: MikroORM, wantedMs: number, logger: Logger | undefined) {
+  const found = await orm.em
+    .fork()
+    .getConnection()
+    .execute<{ ms: number; role: string }[]>(
+      `select setting::int as ms, quote_ident(current_user) as role from pg_settings where name = 'statement_timeout'`,
+    )
+    .then(([row]) => row)
+    .catch(() => undefined);
+  if (!found || (found.ms !== 0 && found.ms <= wantedMs)) return;
+  const now = found.ms === 0 ? 'off' : `${found.ms} ms, longer than DB_STATEMENT_TIMEOUT_MS (${wantedMs} ms)`;
+  logger?.warn(
+    { statementTimeoutMs: found.ms, dbStatementTimeoutMs: wantedMs },
+    `statement_timeout through the pooler is ${now}: a slow statement goes on running on the server after its ` +
+      `request got 503; set it on the role: ALTER ROLE ${found.role} SET statement_timeout = ${wantedMs}`,
+  );
 }
 
 async function migrateWith(orm: MikroORM): Promise<void> {
