@@ -15,7 +15,9 @@
  * Through a transaction pooler (PgBouncer): BENCH_DATABASE_URL names the pooler and
  * BENCH_DATABASE_DIRECT_URL (else DATABASE_DIRECT_URL) the server past it. The database is then
  * created, migrated, seeded and analysed on the direct URL; the server (DATABASE_POOLER=transaction)
- * and the baseline send their requests' queries through the pooler.
+ * and the baseline send their requests' queries through the pooler. With --versus-direct the
+ * baseline is our own server again, on the direct URL: each pair then measures what the pooler
+ * costs, interleaved in one run (separate runs on a busy machine differ by more than that).
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -59,13 +61,14 @@ function readOptions() {
       'skip-abuse': { type: 'boolean', default: process.env.BENCH_SKIP_ABUSE === '1' },
       'idle-seconds': { type: 'string', default: process.env.BENCH_IDLE_SECONDS ?? '60' },
       'spawn-rounds': { type: 'string', default: process.env.BENCH_SPAWN_ROUNDS ?? '3' },
+      'versus-direct': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     console.log(
       'usage: npm run bench [-- --duration <s> --warmup <s> --connections <n> --skip-abuse ' +
-        '--idle-seconds <s> --spawn-rounds <n>]',
+        '--idle-seconds <s> --spawn-rounds <n> --versus-direct]',
     );
     process.exit(0);
   }
@@ -83,6 +86,7 @@ function readOptions() {
     skipAbuse: values['skip-abuse'],
     idleSeconds: number('idle-seconds', 0, 600),
     spawnRounds: number('spawn-rounds', 0, 20),
+    versusDirect: values['versus-direct'],
   };
 }
 
@@ -351,8 +355,15 @@ async function main(children) {
   };
   const baselineEnv = { DATABASE_URL: benchUrl, PORT: String(baselinePort), DB_POOL_MAX, JWT_SECRET: BENCH_JWT_SECRET };
   const startServer = () => children.start('server', node, ['dist/src/server.js'], { cwd: ROOT, env: serverEnv });
+  if (options.versusDirect && !directUrl) throw new Error('--versus-direct needs BENCH_DATABASE_DIRECT_URL');
+  // --versus-direct: the same server past the pooler, in the baseline's place.
+  const directServerEnv = { ...serverEnv, DATABASE_URL: adminUrl, PORT: String(baselinePort) };
+  delete directServerEnv.DATABASE_POOLER;
+  delete directServerEnv.DATABASE_DIRECT_URL;
   const startBaseline = () =>
-    children.start('baseline', node, [path.join(__dirname, 'baseline-server.js')], { cwd: ROOT, env: baselineEnv });
+    options.versusDirect
+      ? children.start('direct', node, ['dist/src/server.js'], { cwd: ROOT, env: directServerEnv })
+      : children.start('baseline', node, [path.join(__dirname, 'baseline-server.js')], { cwd: ROOT, env: baselineEnv });
   // The same first request for both: a page of the list, which needs the database.
   const firstPage = (base) => `${base}/api/articles?limit=1`;
 
@@ -416,19 +427,21 @@ async function main(children) {
     headers: { 'content-type': 'application/json', ...authorization },
     body: newArticleBody,
   });
+  // What the other side of each pair is called: the bare baseline, or our server on the direct URL.
+  const other = options.versusDirect ? 'direct' : 'baseline';
   // Pairs: our route and the baseline's, measured back to back, and again at the end in the other
   // order (see below). The write pair goes last so that the reads before it see the seeded data.
   const targets = [
     { name: 'GET /api/articles?limit=20', url: `${ours}/api/articles?limit=20`, pair: 'list', side: 'ours' },
     {
-      name: 'baseline GET /api/articles?limit=20',
+      name: `${other} GET /api/articles?limit=20`,
       url: `${baseline}/api/articles?limit=20`,
       pair: 'list',
       side: 'baseline',
     },
     { name: 'GET /api/user', url: `${ours}/api/user`, headers: authorization, pair: 'user', side: 'ours' },
     {
-      name: 'baseline GET /api/user',
+      name: `${other} GET /api/user`,
       url: `${baseline}/api/user`,
       headers: authorization,
       pair: 'user',
@@ -464,7 +477,7 @@ async function main(children) {
       body: loginBody,
     },
     { name: 'POST /api/articles', ...postArticle(ours), pair: 'create', side: 'ours' },
-    { name: 'baseline POST /api/articles', ...postArticle(baseline), pair: 'create', side: 'baseline' },
+    { name: `${other} POST /api/articles`, ...postArticle(baseline), pair: 'create', side: 'baseline' },
   ];
 
   const listComparison = await compareLists(targets[0].url, targets[1].url);
@@ -570,7 +583,7 @@ async function main(children) {
   console.log('');
   for (const ratio of ratios) {
     console.log(
-      `ours/baseline req/s for ${ratio.route}: ${ratio.ratio.toFixed(2)} ` +
+      `ours/${other} req/s for ${ratio.route}: ${ratio.ratio.toFixed(2)} ` +
         `(${ratio.ours.toFixed(1)} vs ${ratio.baseline.toFixed(1)})` +
         (ratio.oursNon2xx > 0 ? ' — ours answered non-2xx, so the ratio means nothing' : ''),
     );
