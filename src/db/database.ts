@@ -119,10 +119,11 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
     };
     if (options.migrate) await migrateWith(await MikroORM.init(batchOptions));
     orm = await MikroORM.init(options.migrator ? batchOptions : requestOptions);
+    if (!options.migrator) stopWatching = watchUnansweredQueries(orm, unansweredQueryTimeoutMs(config));
+    // After the watch: on a frozen database this query gives up with the others.
     if (!options.migrator && config.databaseUrl && config.databasePooler !== 'none') {
       await warnOnPooledStatementTimeout(orm, config.dbStatementTimeoutMs, logger);
     }
-    if (!options.migrator) stopWatching = watchUnansweredQueries(orm, unansweredQueryTimeoutMs(config));
   } catch (error) {
     await embedded?.stop();
     throw error;
