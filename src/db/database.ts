@@ -109,12 +109,8 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
     const batchOptions: Options = {
       ...requestOptions,
       ...directConnection,
-      driverOptions: {
-        connection: {
-          connectionTimeoutMillis: config.dbAcquireTimeoutMs,
-          ...(!directIsPooled && { statement_timeout: 0 }),
-        },
-      },
+      // 0: no limit, to node-postgres and PostgreSQL alike.
+      driverOptions: { connection: directIsPooled ? {} : { statement_timeout: 0 } },
       ...options.orm,
     };
     if (options.migrate) await migrateWith(await MikroORM.init(batchOptions));
