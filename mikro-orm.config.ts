@@ -59,10 +59,17 @@ export function buildOrmOptions(config: AppConfig = getConfig()): Options {
  * accepts TCP but never answers. The backstop for a server that cannot answer at all is
  * watchUnansweredQueries (src/db/unanswered-queries.ts), 0.5 s after the statement timeout so the
  * server's own cancel wins when it can.
+ *
+ * node-postgres sends `statement_timeout` in the startup packet. A transaction pooler cannot honour
+ * it (its server connections are shared by every client) and PgBouncer refuses the connection
+ * ("unsupported startup parameter"), so behind one (DATABASE_POOLER=transaction) it is not sent:
+ * the timeout is then the role's or the database's setting (README, Scaling out).
  */
-export function connectionTimeouts(config: Pick<AppConfig, 'dbStatementTimeoutMs' | 'dbAcquireTimeoutMs'>) {
+export function connectionTimeouts(
+  config: Pick<AppConfig, 'dbStatementTimeoutMs' | 'dbAcquireTimeoutMs' | 'databasePooler'>,
+) {
   return {
-    statement_timeout: config.dbStatementTimeoutMs,
+    ...(config.databasePooler === 'none' && { statement_timeout: config.dbStatementTimeoutMs }),
     connectionTimeoutMillis: config.dbAcquireTimeoutMs,
   };
 }

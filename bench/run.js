@@ -11,6 +11,13 @@
  * marked as the benchmark's; a later run drops and recreates only a database carrying that mark.
  * The database those URLs name is never touched. Every child process is stopped at the end,
  * whether the run succeeded, failed or was interrupted.
+ *
+ * Through a transaction pooler (PgBouncer): BENCH_DATABASE_URL names the pooler and
+ * BENCH_DATABASE_DIRECT_URL (else DATABASE_DIRECT_URL) the server past it. The database is then
+ * created, migrated, seeded and analysed on the direct URL; the server (DATABASE_POOLER=transaction)
+ * and the baseline send their requests' queries through the pooler. With --versus-direct the
+ * baseline is our own server again, on the direct URL: each pair then measures what the pooler
+ * costs, interleaved in one run (separate runs on a busy machine differ by more than that).
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -32,6 +39,8 @@ const DEMO_CREDENTIALS = { email: 'demo@example.com', password: 'password123' };
 // Production mode insists on a long private secret; this one signs bench tokens only.
 const BENCH_JWT_SECRET = 'bench-only-jwt-secret-not-for-any-real-deployment-0123456789';
 const DB_POOL_MAX = '10';
+// The server's default DB_STATEMENT_TIMEOUT_MS, given to the database when a pooler sits in between.
+const STATEMENT_TIMEOUT_MS = 5000;
 const GRAPHQL_LIST_BODY = JSON.stringify({
   query: `{ articles(limit: 20) { articlesCount articles { slug title description tagList createdAt updatedAt
     favorited favoritesCount author { username bio image following } } } }`,
@@ -52,13 +61,14 @@ function readOptions() {
       'skip-abuse': { type: 'boolean', default: process.env.BENCH_SKIP_ABUSE === '1' },
       'idle-seconds': { type: 'string', default: process.env.BENCH_IDLE_SECONDS ?? '60' },
       'spawn-rounds': { type: 'string', default: process.env.BENCH_SPAWN_ROUNDS ?? '3' },
+      'versus-direct': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     console.log(
       'usage: npm run bench [-- --duration <s> --warmup <s> --connections <n> --skip-abuse ' +
-        '--idle-seconds <s> --spawn-rounds <n>]',
+        '--idle-seconds <s> --spawn-rounds <n> --versus-direct]',
     );
     process.exit(0);
   }
@@ -76,6 +86,7 @@ function readOptions() {
     skipAbuse: values['skip-abuse'],
     idleSeconds: number('idle-seconds', 0, 600),
     spawnRounds: number('spawn-rounds', 0, 20),
+    versusDirect: values['versus-direct'],
   };
 }
 
@@ -280,6 +291,8 @@ async function main(children) {
   const startedAt = new Date();
   const options = readOptions();
   const serverUrl = process.env.BENCH_DATABASE_URL?.trim() || process.env.DATABASE_URL?.trim() || DEFAULT_SERVER_URL;
+  const directUrl =
+    process.env.BENCH_DATABASE_DIRECT_URL?.trim() || process.env.DATABASE_DIRECT_URL?.trim() || undefined;
   const node = process.execPath;
 
   const build = await step('build (npm run build)', () =>
@@ -288,12 +301,22 @@ async function main(children) {
 
   // The compiled helpers, so that the runner creates databases exactly as `initdb` and the specs do.
   const { recreateOwnedDatabase, withDatabaseName } = require(path.join(ROOT, 'dist/src/db/server-databases.js'));
+  const { setDatabaseStatementTimeout } = require(path.join(ROOT, 'dist/src/db/server-databases.js'));
+  // What the server and the baseline query (the pooler, when there is one) …
   const benchUrl = withDatabaseName(serverUrl, BENCH_DATABASE);
-  const cliEnv = { DATABASE_URL: benchUrl, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+  // … and where the database is made: PostgreSQL itself.
+  const adminUrl = directUrl ? withDatabaseName(directUrl, BENCH_DATABASE) : benchUrl;
+  const pooler = directUrl ? { DATABASE_POOLER: 'transaction', DATABASE_DIRECT_URL: adminUrl } : {};
+  const cliEnv = { DATABASE_URL: adminUrl, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
   const cli = ['dist/src/cli/main.js'];
 
   await requireServer(serverUrl);
-  const database = await step(`recreate database ${redact(benchUrl)}`, () => recreateOwnedDatabase(benchUrl, 'bench'));
+  if (directUrl) await requireServer(directUrl);
+  const database = await step(`recreate database ${redact(adminUrl)}`, async () => {
+    await recreateOwnedDatabase(adminUrl, 'bench');
+    // The statement_timeout the server cannot send through the pooler (as in production: README, Scaling out).
+    if (directUrl) await setDatabaseStatementTimeout(adminUrl, STATEMENT_TIMEOUT_MS);
+  });
   const initdb = await step('initdb (CLI)', () =>
     children.run('initdb', node, [...cli, 'initdb'], { cwd: ROOT, env: cliEnv, timeoutMs: 60_000 }),
   );
@@ -312,13 +335,14 @@ async function main(children) {
     .slice(-seedPhases.length - 2);
   for (const line of seedSummary) console.log(`    ${line}`);
 
-  const analyze = await step('vacuum analyze', () => vacuumAnalyze(benchUrl));
+  const analyze = await step('vacuum analyze', () => vacuumAnalyze(adminUrl));
 
   const [serverPort, baselinePort] = await Promise.all([freePort(), freePort()]);
   const ours = `http://127.0.0.1:${serverPort}`;
   const baseline = `http://127.0.0.1:${baselinePort}`;
   const serverEnv = {
     DATABASE_URL: benchUrl,
+    ...pooler,
     PORT: String(serverPort),
     NODE_ENV: 'production',
     JWT_SECRET: BENCH_JWT_SECRET,
@@ -331,8 +355,15 @@ async function main(children) {
   };
   const baselineEnv = { DATABASE_URL: benchUrl, PORT: String(baselinePort), DB_POOL_MAX, JWT_SECRET: BENCH_JWT_SECRET };
   const startServer = () => children.start('server', node, ['dist/src/server.js'], { cwd: ROOT, env: serverEnv });
+  if (options.versusDirect && !directUrl) throw new Error('--versus-direct needs BENCH_DATABASE_DIRECT_URL');
+  // --versus-direct: the same server past the pooler, in the baseline's place.
+  const directServerEnv = { ...serverEnv, DATABASE_URL: adminUrl, PORT: String(baselinePort) };
+  delete directServerEnv.DATABASE_POOLER;
+  delete directServerEnv.DATABASE_DIRECT_URL;
   const startBaseline = () =>
-    children.start('baseline', node, [path.join(__dirname, 'baseline-server.js')], { cwd: ROOT, env: baselineEnv });
+    options.versusDirect
+      ? children.start('direct', node, ['dist/src/server.js'], { cwd: ROOT, env: directServerEnv })
+      : children.start('baseline', node, [path.join(__dirname, 'baseline-server.js')], { cwd: ROOT, env: baselineEnv });
   // The same first request for both: a page of the list, which needs the database.
   const firstPage = (base) => `${base}/api/articles?limit=1`;
 
@@ -396,19 +427,21 @@ async function main(children) {
     headers: { 'content-type': 'application/json', ...authorization },
     body: newArticleBody,
   });
+  // What the other side of each pair is called: the bare baseline, or our server on the direct URL.
+  const other = options.versusDirect ? 'direct' : 'baseline';
   // Pairs: our route and the baseline's, measured back to back, and again at the end in the other
   // order (see below). The write pair goes last so that the reads before it see the seeded data.
   const targets = [
     { name: 'GET /api/articles?limit=20', url: `${ours}/api/articles?limit=20`, pair: 'list', side: 'ours' },
     {
-      name: 'baseline GET /api/articles?limit=20',
+      name: `${other} GET /api/articles?limit=20`,
       url: `${baseline}/api/articles?limit=20`,
       pair: 'list',
       side: 'baseline',
     },
     { name: 'GET /api/user', url: `${ours}/api/user`, headers: authorization, pair: 'user', side: 'ours' },
     {
-      name: 'baseline GET /api/user',
+      name: `${other} GET /api/user`,
       url: `${baseline}/api/user`,
       headers: authorization,
       pair: 'user',
@@ -444,7 +477,7 @@ async function main(children) {
       body: loginBody,
     },
     { name: 'POST /api/articles', ...postArticle(ours), pair: 'create', side: 'ours' },
-    { name: 'baseline POST /api/articles', ...postArticle(baseline), pair: 'create', side: 'baseline' },
+    { name: `${other} POST /api/articles`, ...postArticle(baseline), pair: 'create', side: 'baseline' },
   ];
 
   const listComparison = await compareLists(targets[0].url, targets[1].url);
@@ -550,7 +583,7 @@ async function main(children) {
   console.log('');
   for (const ratio of ratios) {
     console.log(
-      `ours/baseline req/s for ${ratio.route}: ${ratio.ratio.toFixed(2)} ` +
+      `ours/${other} req/s for ${ratio.route}: ${ratio.ratio.toFixed(2)} ` +
         `(${ratio.ours.toFixed(1)} vs ${ratio.baseline.toFixed(1)})` +
         (ratio.oursNon2xx > 0 ? ' — ours answered non-2xx, so the ratio means nothing' : ''),
     );
@@ -583,6 +616,8 @@ async function main(children) {
       postgres: picked.postgresVersion,
     },
     database: redact(benchUrl),
+    // Set when the server and the baseline ran through a transaction pooler (DATABASE_URL above).
+    directDatabase: directUrl ? redact(adminUrl) : undefined,
     settings: { ...settings, dbPoolMax: Number(DB_POOL_MAX), host: '127.0.0.1' },
     timings: {
       buildSeconds: build.elapsedMs / 1000,

@@ -10,6 +10,7 @@ import {
   DatabaseOwnershipError,
   dropOwnedDatabase,
   recreateOwnedDatabase,
+  setDatabaseStatementTimeout,
   withDatabaseName,
 } from '../src/db/server-databases';
 import { CollectionUnavailableError, resolveCollection } from './realworld-collection';
@@ -22,7 +23,9 @@ import { CollectionUnavailableError, resolveCollection } from './realworld-colle
  * DATABASE_URL) names a server, the database `conduit_conformance` on it (CONFORMANCE_DATABASE_NAME
  * changes the name), created for the run, marked as the conformance run's, and dropped after it.
  * The database the URL names is never touched, nor any database the run did not create. Exits
- * non-zero when any assertion fails or newman itself errors.
+ * non-zero when any assertion fails or newman itself errors. Behind a transaction pooler
+ * (DATABASE_POOLER=transaction), CONFORMANCE_DATABASE_DIRECT_URL (else DATABASE_DIRECT_URL) names
+ * the server past it: the run creates, migrates and drops its database there.
  *
  * Collection: the argument, else ../shared/realworld (beside a checkout of the monorepo), else the
  * pinned upstream file, downloaded once and verified by its SHA-256 (see realworld-collection.ts).
@@ -96,10 +99,13 @@ async function collectionPath(argument: string | undefined): Promise<string> {
  * configuration later sees the same values. `.env` is deliberately not loaded: a DATABASE_URL
  * there would otherwise move the run onto a developer's database.
  */
-function prepareEnvironment(): { serverDatabaseUrl: string | undefined } {
+function prepareEnvironment(): { adminUrl: string | undefined } {
   const serverUrl = (process.env.CONFORMANCE_DATABASE_URL ?? process.env.DATABASE_URL)?.trim() || undefined;
+  const directUrl =
+    (process.env.CONFORMANCE_DATABASE_DIRECT_URL ?? process.env.DATABASE_DIRECT_URL)?.trim() || undefined;
   const databaseName = process.env.CONFORMANCE_DATABASE_NAME?.trim() || DEFAULT_DATABASE_NAME;
   const serverDatabaseUrl = serverUrl ? withDatabaseName(serverUrl, databaseName) : undefined;
+  const directDatabaseUrl = serverUrl && directUrl ? withDatabaseName(directUrl, databaseName) : undefined;
 
   process.env.NODE_ENV = 'test';
   // Request lines at info would bury newman's report; warnings and errors still show.
@@ -109,11 +115,16 @@ function prepareEnvironment(): { serverDatabaseUrl: string | undefined } {
   process.env.CORS_ORIGINS = '*';
   if (serverDatabaseUrl) {
     process.env.DATABASE_URL = serverDatabaseUrl;
+    if (directDatabaseUrl) process.env.DATABASE_DIRECT_URL = directDatabaseUrl;
+    else delete process.env.DATABASE_DIRECT_URL;
   } else {
     delete process.env.DATABASE_URL;
+    delete process.env.DATABASE_DIRECT_URL;
+    delete process.env.DATABASE_POOLER;
     process.env.PGLITE_DATA_DIR = 'memory://';
   }
-  return { serverDatabaseUrl };
+  // Created and dropped past the pooler when there is one: it would hold connections to it.
+  return { adminUrl: directDatabaseUrl ?? serverDatabaseUrl };
 }
 
 /** Fresh credentials: the suite registers them, so a reused name would fail with "taken". */
@@ -165,17 +176,21 @@ function describeFailure(failure: NewmanFailure): string {
 
 async function main(): Promise<number> {
   const collection = await collectionPath(process.argv[2]);
-  const { serverDatabaseUrl } = prepareEnvironment();
+  const { adminUrl } = prepareEnvironment();
   // Its own environment (prepareEnvironment), without `.env`: not the process-wide getConfig().
   const config = loadConfig(process.env);
 
-  if (serverDatabaseUrl) await recreateOwnedDatabase(serverDatabaseUrl, 'conformance');
+  if (adminUrl) {
+    await recreateOwnedDatabase(adminUrl, 'conformance');
+    // A transaction pooler cannot carry the app's statement_timeout: the database gives it.
+    if (config.databasePooler !== 'none') await setDatabaseStatementTimeout(adminUrl, config.dbStatementTimeoutMs);
+  }
   let started: Bootstrapped | undefined;
   let server: Server | undefined;
   const cleanUp = async () => {
     if (server) await closeServer(server);
     await started?.close();
-    if (serverDatabaseUrl) await dropOwnedDatabase(serverDatabaseUrl);
+    if (adminUrl) await dropOwnedDatabase(adminUrl);
   };
   // Ctrl-C mid-run still stops the embedded database and releases the server's connections.
   process.once('SIGINT', () => {

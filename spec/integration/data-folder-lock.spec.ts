@@ -5,6 +5,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { DataFolderLockedError, lockDataFolder, lockFileOf } from '../../src/db/data-folder-lock';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
+import { childEnv } from '../support/processes';
 
 const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
@@ -12,7 +13,7 @@ const PROJECT_ROOT = path.resolve(__dirname, '../..');
 function spawnTs(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   return spawn(process.execPath, ['-r', 'ts-node/register', ...args], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, ...env },
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

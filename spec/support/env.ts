@@ -8,6 +8,7 @@ import { withDatabaseName } from '../../src/db/server-databases';
  * The suite never touches the database it was pointed at: with DATABASE_URL set it creates a
  * database of its own on the same server (`conduit_spec_<pid>`, or TEST_DATABASE_NAME), marked as
  * the suite's, and drops it at the end; without it, a fresh in-memory embedded PostgreSQL.
+ * DATABASE_DIRECT_URL, when set, names the same database past the pooler.
  */
 export const serverUrl = process.env.DATABASE_URL?.trim() || undefined;
 export const testDatabaseName = process.env.TEST_DATABASE_NAME?.trim() || `conduit_spec_${process.pid}`;
@@ -20,9 +21,14 @@ process.env.BODY_LIMIT = '64kb';
 process.env.CORS_ORIGINS = '*';
 // Off for the suite's app: specs that test the limits build an app with their own (see spec/api/rate-limits.spec.ts).
 process.env.RATE_LIMITS = 'off';
+/** PostgreSQL past the pooler DATABASE_URL names (DATABASE_POOLER=transaction), when given. */
+export const serverDirectUrl = process.env.DATABASE_DIRECT_URL?.trim() || undefined;
 if (serverUrl) {
   process.env.DATABASE_URL = withDatabaseName(serverUrl, testDatabaseName);
+  if (serverDirectUrl) process.env.DATABASE_DIRECT_URL = withDatabaseName(serverDirectUrl, testDatabaseName);
 } else {
   delete process.env.DATABASE_URL;
+  delete process.env.DATABASE_DIRECT_URL;
+  delete process.env.DATABASE_POOLER;
   process.env.PGLITE_DATA_DIR = 'memory://';
 }

@@ -16,7 +16,7 @@ export function runTs(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 6
   const child = execFile(process.execPath, ['-r', 'ts-node/register', ...args], {
     cwd: path.resolve(__dirname, '../..'),
     encoding: 'utf8',
-    env: { ...process.env, ...env },
+    env: childEnv(env),
     timeout: timeoutMs,
   });
   let stdout = '';
@@ -28,4 +28,19 @@ export function runTs(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 6
     stderr += chunk;
   });
   return new Promise((resolve) => child.on('exit', (status) => resolve({ status, stdout, stderr })));
+}
+
+/**
+ * The suite's environment with a child's own variables over it. A child given a DATABASE_URL of
+ * its own keeps the suite's DATABASE_DIRECT_URL only when that URL is the suite's: a direct URL
+ * beside another database would send the child's migrations or seed to the suite's database. With
+ * '' (the embedded database) it gets no pooler either.
+ */
+export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const merged = { ...process.env, ...env };
+  if (!('DATABASE_URL' in env) || 'DATABASE_DIRECT_URL' in env) return merged;
+  const url = env.DATABASE_URL?.trim();
+  if (url !== process.env.DATABASE_URL) delete merged.DATABASE_DIRECT_URL;
+  if (!url) delete merged.DATABASE_POOLER;
+  return merged;
 }

@@ -10,6 +10,7 @@ import {
   dropAbandonedDatabases,
   dropOwnedDatabase,
   recreateOwnedDatabase,
+  setDatabaseStatementTimeout,
 } from '../../src/db/server-databases';
 import { createLambdaHandler, type OwnLambdaHandler } from '../../src/lambda';
 import { checkResponse, exchangeOf } from './api-contracts';
@@ -39,7 +40,7 @@ let environment: TestEnvironment | undefined;
 
 export async function startTestEnvironment(): Promise<TestEnvironment> {
   const config = getConfig();
-  if (config.databaseUrl) await createSpecDatabase(config.databaseUrl);
+  if (config.databaseUrl) await createSpecDatabase(config);
   const sqlLog = new SqlLog();
   const { database, app } = await bootstrap({
     config,
@@ -63,7 +64,8 @@ export async function stopTestEnvironment(): Promise<void> {
   environment = undefined;
   await current?.bundle?.close();
   await current?.database.close();
-  if (current?.config.databaseUrl) await dropOwnedDatabase(current.config.databaseUrl);
+  const adminUrl = current && adminUrlOf(current.config);
+  if (adminUrl) await dropOwnedDatabase(adminUrl);
 }
 
 /** The purpose written in the ownership mark of the suite's databases. */
@@ -73,7 +75,8 @@ export const SPEC_DATABASE_PURPOSE = 'spec';
  * The suite's own database on the server: never the one DATABASE_URL names, never one that the
  * suite did not create (recreateOwnedDatabase refuses both with a message).
  */
-async function createSpecDatabase(url: string): Promise<void> {
+async function createSpecDatabase(config: AppConfig): Promise<void> {
+  const url = adminUrlOf(config) as string;
   if (serverUrl && databaseNameOf(serverUrl) === testDatabaseName) {
     throw new DatabaseOwnershipError(
       `TEST_DATABASE_NAME "${testDatabaseName}" is the database DATABASE_URL names; the suite drops and ` +
@@ -83,6 +86,17 @@ async function createSpecDatabase(url: string): Promise<void> {
   // Databases of earlier runs that were killed before their teardown.
   await dropAbandonedDatabases(url, SPEC_DATABASE_PURPOSE);
   await recreateOwnedDatabase(url, SPEC_DATABASE_PURPOSE);
+  // Behind a transaction pooler the app's connections cannot carry their statement_timeout: the
+  // database gives it to them, as an operator's ALTER ROLE/DATABASE would in production.
+  if (config.databasePooler !== 'none') await setDatabaseStatementTimeout(url, config.dbStatementTimeoutMs);
+}
+
+/**
+ * Where the suite creates and drops its database: PostgreSQL itself (DATABASE_DIRECT_URL) when the
+ * app's DATABASE_URL goes through a pooler, which would keep server connections to it open.
+ */
+function adminUrlOf(config: AppConfig): string | undefined {
+  return config.databaseDirectUrl ?? config.databaseUrl;
 }
 
 export function testEnvironment(): TestEnvironment {

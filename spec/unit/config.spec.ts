@@ -289,6 +289,47 @@ describe('loadConfig', () => {
     }
   });
 
+  describe('a pooler in front of PostgreSQL (DATABASE_POOLER, DATABASE_DIRECT_URL)', () => {
+    const pooled = 'postgres://app@pgbouncer.internal:6432/conduit';
+    const direct = 'postgres://app@db.internal:5432/conduit';
+
+    it('assumes a direct connection unless told otherwise', () => {
+      expect(loadConfig({ DATABASE_URL: direct })).to.include({ databasePooler: 'none', databaseDirectUrl: undefined });
+    });
+
+    it('reads a transaction pooler and the direct URL that migrations use', () => {
+      expect(
+        loadConfig({ DATABASE_URL: pooled, DATABASE_POOLER: 'transaction', DATABASE_DIRECT_URL: direct }),
+      ).to.include({ databaseUrl: pooled, databasePooler: 'transaction', databaseDirectUrl: direct });
+      expect(loadConfig({ DATABASE_URL: pooled, DATABASE_POOLER: ' Transaction ' }).databasePooler).to.equal(
+        'transaction',
+      );
+    });
+
+    it('refuses an unknown pooler, a bad direct URL, and either one without DATABASE_URL', () => {
+      expect(() => loadConfig({ DATABASE_URL: pooled, DATABASE_POOLER: 'pgbouncer' })).to.throw(
+        ConfigError,
+        /DATABASE_POOLER must be one of none, transaction \(got "pgbouncer"\)/,
+      );
+      expect(() => loadConfig({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: 'mysql://db/x' })).to.throw(
+        ConfigError,
+        /DATABASE_DIRECT_URL must be a postgres:\/\/ or postgresql:\/\/ URL/,
+      );
+      expect(() => loadConfig({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: 'not a url' })).to.throw(
+        ConfigError,
+        /DATABASE_DIRECT_URL is not a valid URL/,
+      );
+      expect(() => loadConfig({ DATABASE_DIRECT_URL: direct })).to.throw(
+        ConfigError,
+        /DATABASE_DIRECT_URL needs DATABASE_URL/,
+      );
+      expect(() => loadConfig({ DATABASE_POOLER: 'transaction' })).to.throw(
+        ConfigError,
+        /DATABASE_POOLER needs DATABASE_URL/,
+      );
+    });
+  });
+
   it('files errors under NODE_ENV unless SENTRY_ENVIRONMENT says otherwise', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).sentryEnvironment).to.equal('test');
     expect(() => loadConfig({ SENTRY_DSN: 'not a url' })).to.throw(ConfigError, /SENTRY_DSN is not a valid URL/);

@@ -14,6 +14,8 @@ export type NodeEnv = 'development' | 'test' | 'production';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 /** `auto`: readable lines on a terminal outside production, JSON lines otherwise. */
 export type LogFormat = 'auto' | 'pretty' | 'json';
+/** `transaction`: DATABASE_URL is a pooler that hands out a server connection per transaction. */
+export type DatabasePooler = 'none' | 'transaction';
 
 export interface AppConfig {
   nodeEnv: NodeEnv;
@@ -22,6 +24,15 @@ export interface AppConfig {
   port: number;
   /** A PostgreSQL server; when absent the app starts an embedded PostgreSQL (PGlite). */
   databaseUrl: string | undefined;
+  /**
+   * What sits between DATABASE_URL and PostgreSQL: `none`, or `transaction`, a pooler that lends
+   * a server connection per transaction (PgBouncer `pool_mode = transaction`, RDS Proxy).
+   */
+  databasePooler: DatabasePooler;
+  /**
+   * PostgreSQL itself, past the pooler: migrations and the CLI connect here. Unset: DATABASE_URL.
+   */
+  databaseDirectUrl: string | undefined;
   /** Where the embedded database keeps its files; `memory://` keeps nothing. */
   embeddedDataDir: string;
   /** Upper bound of the ORM connection pool (and of the embedded server's connections). */
@@ -161,6 +172,7 @@ export class ConfigError extends Error {
 const NODE_ENVS: readonly NodeEnv[] = ['development', 'test', 'production'];
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const LOG_FORMATS: readonly LogFormat[] = ['auto', 'pretty', 'json'];
+const DATABASE_POOLERS: readonly DatabasePooler[] = ['none', 'transaction'];
 const DURATION = /^\d+$|^\d+(\.\d+)?\s*(ms|s|m|h|d|w|y)$/;
 const BYTE_SIZE = /^\d+\s*(b|kb|mb)?$/i;
 
@@ -235,15 +247,28 @@ export function loadConfig(env: Env = process.env, defaults: ConfigDefaults = {}
       'DATABASE_URL must be set in production (or set ALLOW_EMBEDDED_DATABASE_IN_PRODUCTION=true to run on the embedded database)',
     );
   }
-  if (databaseUrl !== undefined) {
+  const checkPostgresUrl = (key: string, url: string | undefined) => {
+    if (url === undefined) return;
     try {
-      const url = new URL(databaseUrl);
-      if (!['postgres:', 'postgresql:'].includes(url.protocol)) {
-        problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+      if (!['postgres:', 'postgresql:'].includes(new URL(url).protocol)) {
+        problems.push(`${key} must be a postgres:// or postgresql:// URL`);
       }
     } catch {
-      problems.push('DATABASE_URL is not a valid URL');
+      problems.push(`${key} is not a valid URL`);
     }
+  };
+  checkPostgresUrl('DATABASE_URL', databaseUrl);
+
+  const databasePooler = (value('DATABASE_POOLER')?.toLowerCase() ?? 'none') as DatabasePooler;
+  if (!DATABASE_POOLERS.includes(databasePooler)) {
+    problems.push(`DATABASE_POOLER must be one of ${DATABASE_POOLERS.join(', ')} (got "${databasePooler}")`);
+  } else if (databasePooler !== 'none' && databaseUrl === undefined) {
+    problems.push('DATABASE_POOLER needs DATABASE_URL (the embedded database has no pooler)');
+  }
+  const databaseDirectUrl = value('DATABASE_DIRECT_URL');
+  checkPostgresUrl('DATABASE_DIRECT_URL', databaseDirectUrl);
+  if (databaseDirectUrl !== undefined && databaseUrl === undefined) {
+    problems.push('DATABASE_DIRECT_URL needs DATABASE_URL (it is the way past the pooler DATABASE_URL names)');
   }
 
   const jwtSecret = value('JWT_SECRET') ?? DEFAULT_JWT_SECRET;
@@ -358,6 +383,8 @@ export function loadConfig(env: Env = process.env, defaults: ConfigDefaults = {}
     host,
     port: integer('PORT', 3000, 0, 65535),
     databaseUrl,
+    databasePooler,
+    databaseDirectUrl,
     embeddedDataDir: dataDir.startsWith('memory://') ? dataDir : path.resolve(dataDir),
     dbPoolMax: integer('DB_POOL_MAX', 10, 1, 200),
     dbAcquireTimeoutMs: integer('DB_ACQUIRE_TIMEOUT_MS', 5000, 100, 600_000),

@@ -39,17 +39,27 @@ export interface OpenDatabaseOptions {
 /**
  * Connects to DATABASE_URL, or starts the embedded PostgreSQL when it is unset, and initialises
  * MikroORM once. Everything that needs a database (server, specs, CLI, Lambda) comes through here.
+ * Migrations and the migrator's ORM (the CLI, the migrate Lambda) connect to DATABASE_DIRECT_URL
+ * when it is set: PostgreSQL itself, past a pooler, where a long statement may run unbounded.
  */
 export async function openDatabase(config: AppConfig, options: OpenDatabaseOptions = {}): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
   let connection: Partial<Options>;
+  // Where migrations and the CLI connect: past the pooler when DATABASE_DIRECT_URL says where.
+  let directConnection: Partial<Options>;
   let description: string;
   let url: string;
+  // Whether the direct connection still goes through a transaction pooler, which refuses startup
+  // parameters such as node-postgres's statement_timeout.
+  let directIsPooled = false;
 
   if (config.databaseUrl) {
     url = config.databaseUrl;
     connection = { clientUrl: config.databaseUrl };
-    description = `postgresql ${redactUrl(config.databaseUrl)}`;
+    const directUrl = config.databaseDirectUrl ?? config.databaseUrl;
+    directConnection = { clientUrl: directUrl };
+    directIsPooled = config.databaseDirectUrl === undefined && config.databasePooler !== 'none';
+    description = `postgresql ${redactUrl(options.migrator ? directUrl : config.databaseUrl)}`;
   } else {
     // Loaded only when used: PGlite is megabytes of WebAssembly that a server-backed process (and
     // the Lambda artifact, which leaves it out) never needs.
@@ -67,6 +77,7 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
       user: embedded.user,
       dbName: embedded.dbName,
     };
+    directConnection = connection;
     description = `embedded PGlite (${embedded.dataDir}) on ${embedded.host}:${embedded.port}`;
     url = `postgres://${embedded.user}@${embedded.host}:${embedded.port}/${embedded.dbName}`;
   }
@@ -78,7 +89,8 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
     const logger = options.logger;
     const extensions = options.migrate || options.migrator ? [(await import('@mikro-orm/migrations')).Migrator] : [];
     const base = buildOrmOptions(config);
-    const ormOptions = (boundedStatements: boolean): Options => ({
+    // The app's requests: DATABASE_URL, bounded statements.
+    const requestOptions: Options = {
       ...base,
       ...connection,
       extensions,
@@ -88,14 +100,26 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
         ...(bundledMigrations && { migrationsList: bundledMigrations }),
       },
       logger: (message) => logger?.info({ orm: true }, message),
-      ...(boundedStatements ? {} : WITHOUT_STATEMENT_TIMEOUTS),
       ...options.orm,
-    });
+    };
     // Migrations (and the CLI's batch work) may legitimately run longer than a request may wait,
-    // so they get an ORM of their own without the statement timeouts.
-    if (options.migrate) await migrateWith(await MikroORM.init(ormOptions(false)));
-    orm = await MikroORM.init(ormOptions(!options.migrator));
+    // so they get an ORM of their own, on the direct connection, without the statement timeout.
+    // Through a pooler (no DATABASE_DIRECT_URL) the role's or database's statement_timeout still
+    // applies: a startup parameter cannot lift it there.
+    const batchOptions: Options = {
+      ...requestOptions,
+      ...directConnection,
+      // 0: no limit, to node-postgres and PostgreSQL alike.
+      driverOptions: { connection: directIsPooled ? {} : { statement_timeout: 0 } },
+      ...options.orm,
+    };
+    if (options.migrate) await migrateWith(await MikroORM.init(batchOptions));
+    orm = await MikroORM.init(options.migrator ? batchOptions : requestOptions);
     if (!options.migrator) stopWatching = watchUnansweredQueries(orm, unansweredQueryTimeoutMs(config));
+    // After the watch: on a frozen database this query gives up with the others.
+    if (!options.migrator && config.databaseUrl && config.databasePooler !== 'none') {
+      await warnOnPooledStatementTimeout(orm, config.dbStatementTimeoutMs, logger);
+    }
   } catch (error) {
     await embedded?.stop();
     throw error;
@@ -117,10 +141,29 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
   };
 }
 
-/** 0 means "no limit" to both node-postgres and PostgreSQL. */
-const WITHOUT_STATEMENT_TIMEOUTS: Partial<Options> = {
-  driverOptions: { connection: { statement_timeout: 0 } },
-};
+/**
+ * Behind a transaction pooler the statement timeout is the role's or the database's, not the app's
+ * (see connectionTimeouts). One query at start-up says so when it is off or longer than
+ * DB_STATEMENT_TIMEOUT_MS: then the app's backstop answers 503 and the statement runs on. A
+ * database that does not answer yet is not an error here: the requests will say so.
+ */
+async function warnOnPooledStatementTimeout(orm: MikroORM, wantedMs: number, logger: Logger | undefined) {
+  const found = await orm.em
+    .fork()
+    .getConnection()
+    .execute<{ ms: number; role: string }[]>(
+      `select setting::int as ms, quote_ident(current_user) as role from pg_settings where name = 'statement_timeout'`,
+    )
+    .then(([row]) => row)
+    .catch(() => undefined);
+  if (!found || (found.ms !== 0 && found.ms <= wantedMs)) return;
+  const now = found.ms === 0 ? 'off' : `${found.ms} ms, longer than DB_STATEMENT_TIMEOUT_MS (${wantedMs} ms)`;
+  logger?.warn(
+    { statementTimeoutMs: found.ms, dbStatementTimeoutMs: wantedMs },
+    `statement_timeout through the pooler is ${now}: a slow statement goes on running on the server after its ` +
+      `request got 503; set it on the role: ALTER ROLE ${found.role} SET statement_timeout = ${wantedMs}`,
+  );
+}
 
 async function migrateWith(orm: MikroORM): Promise<void> {
   try {

@@ -52,6 +52,20 @@ export function ensureDatabase(url: string): Promise<boolean> {
   });
 }
 
+/**
+ * Makes every new session on the database named in `url` start with this statement_timeout. Behind
+ * a transaction pooler the app cannot send its own (see connectionTimeouts in mikro-orm.config.ts),
+ * so the tools that create a database for themselves set it here, as an operator would with
+ * `ALTER ROLE … SET` or `ALTER DATABASE … SET`.
+ */
+export function setDatabaseStatementTimeout(url: string, timeoutMs: number): Promise<void> {
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 0) throw new RangeError(`bad statement timeout ${timeoutMs}`);
+  const name = databaseNameOf(url);
+  return withMaintenanceClient(url, async (client) => {
+    await client.query(`alter database ${quoteIdentifier(name)} set statement_timeout = ${timeoutMs}`);
+  });
+}
+
 /** What a tool of this project writes on a database it created for itself (as its comment). */
 export interface OwnershipMark {
   /** `spec`, `conformance`, `bench`, …: which tool made it. */

@@ -9,7 +9,9 @@ export function registerInitdbCommand(program: Command): void {
     .command('initdb')
     .description('create the database if missing and apply every migration')
     .action(async () => {
-      const { databaseUrl } = getConfig();
+      // Past the pooler when there is one: CREATE DATABASE is the server's business.
+      const { databaseUrl: pooledUrl, databaseDirectUrl } = getConfig();
+      const databaseUrl = databaseDirectUrl ?? pooledUrl;
       if (databaseUrl) {
         const created = await ensureDatabase(databaseUrl);
         console.log(`${created ? 'Created' : 'Found'} database "${databaseNameOf(databaseUrl)}".`);
