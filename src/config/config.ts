@@ -22,6 +22,11 @@ export interface AppConfig {
   port: number;
   /** A PostgreSQL server; when absent the app starts an embedded PostgreSQL (PGlite). */
   databaseUrl: string | undefined;
+  /**
+   * Streaming replicas of DATABASE_URL's server (DATABASE_REPLICA_URLS); safe requests (GET, HEAD)
+   * read from them. Empty: everything runs on DATABASE_URL.
+   */
+  databaseReplicaUrls: string[];
   /** Where the embedded database keeps its files; `memory://` keeps nothing. */
   embeddedDataDir: string;
   /** Upper bound of the ORM connection pool (and of the embedded server's connections). */
@@ -246,6 +251,24 @@ export function loadConfig(env: Env = process.env, defaults: ConfigDefaults = {}
     }
   }
 
+  const databaseReplicaUrls = (value('DATABASE_REPLICA_URLS') ?? '')
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
+  if (databaseReplicaUrls.length > 0 && databaseUrl === undefined) {
+    // The embedded database is one process's files: nothing can stream from it.
+    problems.push('DATABASE_REPLICA_URLS needs DATABASE_URL (the primary they replicate)');
+  }
+  for (const [index, replicaUrl] of databaseReplicaUrls.entries()) {
+    try {
+      if (!['postgres:', 'postgresql:'].includes(new URL(replicaUrl).protocol)) {
+        problems.push(`DATABASE_REPLICA_URLS item ${index + 1} must be a postgres:// or postgresql:// URL`);
+      }
+    } catch {
+      problems.push(`DATABASE_REPLICA_URLS item ${index + 1} is not a valid URL`);
+    }
+  }
+
   const jwtSecret = value('JWT_SECRET') ?? DEFAULT_JWT_SECRET;
   if (production && jwtSecret === DEFAULT_JWT_SECRET) {
     problems.push('JWT_SECRET must be set to a private value in production');
@@ -358,6 +381,7 @@ export function loadConfig(env: Env = process.env, defaults: ConfigDefaults = {}
     host,
     port: integer('PORT', 3000, 0, 65535),
     databaseUrl,
+    databaseReplicaUrls,
     embeddedDataDir: dataDir.startsWith('memory://') ? dataDir : path.resolve(dataDir),
     dbPoolMax: integer('DB_POOL_MAX', 10, 1, 200),
     dbAcquireTimeoutMs: integer('DB_ACQUIRE_TIMEOUT_MS', 5000, 100, 600_000),

@@ -48,7 +48,17 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
 
   if (config.databaseUrl) {
     url = config.databaseUrl;
-    connection = { clientUrl: config.databaseUrl };
+    connection = {
+      clientUrl: config.databaseUrl,
+      // Each replica gets the primary's pool and timeouts (MikroORM copies what it does not set).
+      replicas: config.databaseReplicaUrls.map((replicaUrl, index) => ({
+        name: `replica-${index + 1}`,
+        clientUrl: replicaUrl,
+      })),
+      // Nothing reads a replica by default: only `readRows` in a safe request does (see
+      // src/db/replica-reads.ts), so writes, jobs, the CLI and every transaction see the primary.
+      preferReadReplicas: false,
+    };
     description = `postgresql ${redactUrl(config.databaseUrl)}`;
   } else {
     // Loaded only when used: PGlite is megabytes of WebAssembly that a server-backed process (and
@@ -93,7 +103,8 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
     });
     // Migrations (and the CLI's batch work) may legitimately run longer than a request may wait,
     // so they get an ORM of their own without the statement timeouts.
-    if (options.migrate) await migrateWith(await MikroORM.init(ormOptions(false)));
+    // Migrations run on the primary alone: replicas receive them by replication.
+    if (options.migrate) await migrateWith(await MikroORM.init({ ...ormOptions(false), replicas: [] }));
     orm = await MikroORM.init(ormOptions(!options.migrator));
     if (!options.migrator) stopWatching = watchUnansweredQueries(orm, unansweredQueryTimeoutMs(config));
   } catch (error) {
