@@ -34,12 +34,8 @@ export class ReplicaReads {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /**
-   * MikroORM keeps its replica connections to itself (`getConnection('read')` draws one at
-   * random, which cannot skip one that is down), so they are read from the driver here, once.
-   */
   private get replicas(): readonly ReplicaConnection[] {
-    return (this.orm.em.getDriver() as unknown as { replicas?: ReplicaConnection[] }).replicas ?? [];
+    return replicaConnectionsOf(this.orm);
   }
 
   get configured(): number {
@@ -120,6 +116,14 @@ export async function readRows<T extends EntityData<AnyEntity>[]>(
     reads.markDown(replica, error);
     return em.execute<T>(sql, params);
   }
+}
+
+/**
+ * The ORM's replica connections. MikroORM keeps them to itself (`getConnection('read')` draws one
+ * at random, which cannot skip one that is down), so they are read from its driver here.
+ */
+export function replicaConnectionsOf(orm: MikroORM): readonly ReplicaConnection[] {
+  return (orm.em.getDriver() as unknown as { replicas?: ReplicaConnection[] }).replicas ?? [];
 }
 
 /** `host:port/database` of a replica, for logs (never its password). */
