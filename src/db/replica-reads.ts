@@ -106,7 +106,7 @@ export async function readRows<T extends EntityData<AnyEntity>[]>(
 ): Promise<T> {
   // The request's fork (a repository holds the global EntityManager, which delegates to it), or
   // a transaction's fork, which is never marked: a transaction lives on the primary.
-  const reads = readsOnReplica.get(em.getContext() as EntityManager);
+  const reads = readsOnReplica.get(em.getContext(false));
   const replica = reads?.pick();
   if (!replica || !reads) return em.execute<T>(sql, params);
   try {
