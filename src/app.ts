@@ -7,6 +7,7 @@ import type { ContainerInstance } from 'typedi';
 import type { AppConfig } from './config/config';
 import { ERROR_REPORTER } from './config/tokens';
 import { createContainer } from './container';
+import { ReplicaReads } from './db/replica-reads';
 import { GRAPHQL_PATH, graphqlEndpoint } from './graphql/endpoint';
 import { authCheckers, jwtMiddleware } from './http/auth';
 import { conditionalGet } from './http/conditional-get';
@@ -133,7 +134,7 @@ export function createApp({ config, logger, orm, errorReporter = noopErrorReport
   const readForm = formBody(config.bodyLimit);
   app.use((ctx, next) => (ctx.path.toLowerCase().startsWith('/oauth/') ? readForm(ctx, next) : next()));
   app.use(jwtMiddleware(config));
-  app.use(ormRequestContext(orm));
+  app.use(ormRequestContext(orm, container.get(ReplicaReads)));
   // After the body is read (it names the account), before routing (before any password is hashed).
   app.use(rateLimits(container.get(RateLimits)));
   // Inside the request context (its records go through the ORM), after the token and body.

@@ -2,6 +2,7 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { ContainerInstance } from 'typedi';
 import type { AppConfig } from './config/config';
 import { APP_CONFIG, ERROR_REPORTER, LOGGER } from './config/tokens';
+import { ReplicaReads } from './db/replica-reads';
 import type { Logger } from './logger';
 import { Article } from './modules/articles/article.entity';
 import { ArticleRepository } from './modules/articles/article.repository';
@@ -51,6 +52,7 @@ export function createContainer(deps: {
   container.set(ERROR_REPORTER, errorReporter);
   container.set(MikroORM, orm);
   container.set(EntityManager, orm.em);
+  container.set(ReplicaReads, new ReplicaReads(orm, logger));
   container.set(UserRepository, orm.em.getRepository(User));
   container.set(ArticleRepository, orm.em.getRepository(Article));
   container.set(ProfileRepository, orm.em.getRepository(Follow));

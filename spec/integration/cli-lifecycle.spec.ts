@@ -9,7 +9,13 @@ const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
 /** TypeScript from the project as its own process, on the embedded database in `folder`. */
 const run = (folder: string, args: string[]) =>
-  runTs(args, { DATABASE_URL: '', PGLITE_DATA_DIR: folder, LOG_LEVEL: 'warn', NODE_ENV: 'development' });
+  runTs(args, {
+    DATABASE_URL: '',
+    DATABASE_REPLICA_URLS: '',
+    PGLITE_DATA_DIR: folder,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'development',
+  });
 
 const cli = (folder: string, ...args: string[]) => run(folder, ['src/cli/main.ts', ...args]);
 const migrateLambda = (folder: string) =>

@@ -196,7 +196,11 @@ describe('CLI', () => {
     it('migration:check changes nothing: an embedded folder is not even created', async function () {
       this.timeout(60_000);
       const folder = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'conduit-check-')), 'pglite');
-      const run = await cliProcess('migration:check', { DATABASE_URL: '', PGLITE_DATA_DIR: folder });
+      const run = await cliProcess('migration:check', {
+        DATABASE_URL: '',
+        DATABASE_REPLICA_URLS: '',
+        PGLITE_DATA_DIR: folder,
+      });
       expect(run.status, run.stderr).to.equal(0);
       expect(run.stdout).to.include('up to date');
       expect(fs.existsSync(folder)).to.equal(false);

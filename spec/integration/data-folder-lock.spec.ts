@@ -126,6 +126,7 @@ describe('the embedded data folder lock', () => {
     const env = {
       NODE_ENV: 'development',
       DATABASE_URL: '',
+      DATABASE_REPLICA_URLS: '',
       PGLITE_DATA_DIR: folder,
       PORT: '0',
       LOG_LEVEL: 'silent',

@@ -32,3 +32,21 @@ if (serverUrl) {
   delete process.env.DATABASE_POOLER;
   process.env.PGLITE_DATA_DIR = 'memory://';
 }
+
+/**
+ * Replicas (DATABASE_REPLICA_URLS, and the asynchronous one the lag spec pauses,
+ * TEST_LAGGING_REPLICA_URL) name their server the same way: the suite's database reaches them by
+ * replication from the primary, under the same name (see .ci/replica).
+ */
+const replicaUrls = (process.env.DATABASE_REPLICA_URLS ?? '')
+  .split(',')
+  .map((url) => url.trim())
+  .filter(Boolean);
+export const laggingReplicaUrl = process.env.TEST_LAGGING_REPLICA_URL?.trim()
+  ? withDatabaseName(process.env.TEST_LAGGING_REPLICA_URL.trim(), testDatabaseName)
+  : undefined;
+if (serverUrl && replicaUrls.length > 0) {
+  process.env.DATABASE_REPLICA_URLS = replicaUrls.map((url) => withDatabaseName(url, testDatabaseName)).join(',');
+} else {
+  delete process.env.DATABASE_REPLICA_URLS;
+}

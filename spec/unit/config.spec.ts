@@ -244,6 +244,28 @@ describe('loadConfig', () => {
     expect(loadConfig({}).databaseUrl).to.equal(undefined);
   });
 
+  it('reads DATABASE_REPLICA_URLS as a comma-separated list, empty by default', () => {
+    expect(loadConfig({}).databaseReplicaUrls).to.deep.equal([]);
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://app@primary/conduit',
+      DATABASE_REPLICA_URLS: ' postgres://app@replica-1/conduit, postgresql://app@replica-2/conduit ,',
+    });
+    expect(config.databaseReplicaUrls).to.deep.equal([
+      'postgres://app@replica-1/conduit',
+      'postgresql://app@replica-2/conduit',
+    ]);
+  });
+
+  it('refuses replicas without a primary, and replica URLs that are not PostgreSQL ones', () => {
+    expect(() => loadConfig({ DATABASE_REPLICA_URLS: 'postgres://app@replica/conduit' })).to.throw(
+      ConfigError,
+      /DATABASE_REPLICA_URLS needs DATABASE_URL/,
+    );
+    expect(() =>
+      loadConfig({ DATABASE_URL: 'postgres://app@primary/conduit', DATABASE_REPLICA_URLS: 'mysql://r/db,nonsense' }),
+    ).to.throw(ConfigError, /item 1 must be a postgres:\/\/ or postgresql:\/\/ URL[\s\S]*item 2 is not a valid URL/);
+  });
+
   it('reports every invalid value at once, clearly', () => {
     try {
       loadConfig({

@@ -33,6 +33,11 @@ export interface AppConfig {
    * PostgreSQL itself, past the pooler: migrations and the CLI connect here. Unset: DATABASE_URL.
    */
   databaseDirectUrl: string | undefined;
+  /**
+   * Streaming replicas of DATABASE_URL's server (DATABASE_REPLICA_URLS); safe requests (GET, HEAD)
+   * read from them. Empty: everything runs on DATABASE_URL.
+   */
+  databaseReplicaUrls: string[];
   /** Where the embedded database keeps its files; `memory://` keeps nothing. */
   embeddedDataDir: string;
   /** Upper bound of the ORM connection pool (and of the embedded server's connections). */
@@ -271,6 +276,24 @@ export function loadConfig(env: Env = process.env, defaults: ConfigDefaults = {}
     problems.push('DATABASE_DIRECT_URL needs DATABASE_URL (it is the way past the pooler DATABASE_URL names)');
   }
 
+  const databaseReplicaUrls = (value('DATABASE_REPLICA_URLS') ?? '')
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
+  if (databaseReplicaUrls.length > 0 && databaseUrl === undefined) {
+    // The embedded database is one process's files: nothing can stream from it.
+    problems.push('DATABASE_REPLICA_URLS needs DATABASE_URL (the primary they replicate)');
+  }
+  for (const [index, replicaUrl] of databaseReplicaUrls.entries()) {
+    try {
+      if (!['postgres:', 'postgresql:'].includes(new URL(replicaUrl).protocol)) {
+        problems.push(`DATABASE_REPLICA_URLS item ${index + 1} must be a postgres:// or postgresql:// URL`);
+      }
+    } catch {
+      problems.push(`DATABASE_REPLICA_URLS item ${index + 1} is not a valid URL`);
+    }
+  }
+
   const jwtSecret = value('JWT_SECRET') ?? DEFAULT_JWT_SECRET;
   if (production && jwtSecret === DEFAULT_JWT_SECRET) {
     problems.push('JWT_SECRET must be set to a private value in production');
@@ -385,6 +408,7 @@ export function loadConfig(env: Env = process.env, defaults: ConfigDefaults = {}
     databaseUrl,
     databasePooler,
     databaseDirectUrl,
+    databaseReplicaUrls,
     embeddedDataDir: dataDir.startsWith('memory://') ? dataDir : path.resolve(dataDir),
     dbPoolMax: integer('DB_POOL_MAX', 10, 1, 200),
     dbAcquireTimeoutMs: integer('DB_ACQUIRE_TIMEOUT_MS', 5000, 100, 600_000),

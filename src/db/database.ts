@@ -55,9 +55,20 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
 
   if (config.databaseUrl) {
     url = config.databaseUrl;
-    connection = { clientUrl: config.databaseUrl };
+    connection = {
+      clientUrl: config.databaseUrl,
+      // Each replica gets the primary's pool and timeouts (MikroORM copies what it does not set).
+      replicas: config.databaseReplicaUrls.map((replicaUrl, index) => ({
+        name: `replica-${index + 1}`,
+        clientUrl: replicaUrl,
+      })),
+      // Nothing reads a replica by default: only `readRows` in a safe request does (see
+      // src/db/replica-reads.ts), so writes, jobs, the CLI and every transaction see the primary.
+      preferReadReplicas: false,
+    };
     const directUrl = config.databaseDirectUrl ?? config.databaseUrl;
-    directConnection = { clientUrl: directUrl };
+    // Migrations and the CLI run on the primary alone: replicas receive their work by replication.
+    directConnection = { clientUrl: directUrl, replicas: [] };
     directIsPooled = config.databaseDirectUrl === undefined && config.databasePooler !== 'none';
     description = `postgresql ${redactUrl(options.migrator ? directUrl : config.databaseUrl)}`;
   } else {
@@ -109,8 +120,12 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
     const batchOptions: Options = {
       ...requestOptions,
       ...directConnection,
-      // 0: no limit, to node-postgres and PostgreSQL alike.
-      driverOptions: { connection: directIsPooled ? {} : { statement_timeout: 0 } },
+      driverOptions: {
+        connection: {
+          connectionTimeoutMillis: config.dbAcquireTimeoutMs,
+          ...(!directIsPooled && { statement_timeout: 0 }),
+        },
+      },
       ...options.orm,
     };
     if (options.migrate) await migrateWith(await MikroORM.init(batchOptions));

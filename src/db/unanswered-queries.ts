@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { replicaConnectionsOf } from './replica-reads';
 
 /**
  * The client-side backstop for a database that cannot answer at all (a frozen server or
@@ -44,10 +45,15 @@ function watchPrototype(prototype: KnexClient & { [WATCHING]?: boolean }): void 
 }
 
 export function watchUnansweredQueries(orm: MikroORM, timeoutMs: number): () => void {
-  const client = orm.em.getConnection().getKnex().client as unknown as KnexClient;
-  watchPrototype(Object.getPrototypeOf(client));
+  // The primary and every read replica: one frozen replica must not hold its reads forever.
+  const clients = [orm.em.getConnection(), ...replicaConnectionsOf(orm)].map(
+    (connection) => connection.getKnex().client as unknown as KnexClient,
+  );
   const sentAt = new Map<PgConnection, number>();
-  inFlightByConfig.set(client.config, sentAt);
+  for (const client of clients) {
+    watchPrototype(Object.getPrototypeOf(client));
+    inFlightByConfig.set(client.config, sentAt);
+  }
 
   const sweep = setInterval(
     () => {
@@ -63,6 +69,6 @@ export function watchUnansweredQueries(orm: MikroORM, timeoutMs: number): () => 
   sweep.unref();
   return () => {
     clearInterval(sweep);
-    inFlightByConfig.delete(client.config);
+    for (const client of clients) inFlightByConfig.delete(client.config);
   };
 }

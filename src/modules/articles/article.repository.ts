@@ -1,5 +1,6 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
 import { NamedSql } from '../../db/named-sql';
+import { readRows } from '../../db/replica-reads';
 import { ownProfile, type ProfileRow, profileColumns, toProfile } from '../profiles/profile.repository';
 import type { Article } from './article.entity';
 import type { ArticleView } from './dto/article.response';
@@ -71,7 +72,7 @@ export class ArticleRepository extends EntityRepository<Article> {
     viewerId: number | undefined,
   ): Promise<{ articles: ArticleView[]; total: number }> {
     const { text, values, bound } = pageQuery(filter, page, viewerId);
-    const rows = await this.getEntityManager().execute<ArticleRow[]>(text, values);
+    const rows = await readRows<ArticleRow[]>(this.getEntityManager(), text, values);
     const articles = rows.map(toArticleView);
     if (rows.length > 0) return { articles, total: Number(rows[0].total) };
     // An empty page (offset past the end) carries no total; ask for it alone.
@@ -81,11 +82,22 @@ export class ArticleRepository extends EntityRepository<Article> {
   async findOneView(filter: ArticleFilter, viewerId: number | undefined): Promise<ArticleView | undefined> {
     const bound = withSearchQuery(filter);
     const statement = oneStatement(filterMask(bound));
-    const [row] = await this.getEntityManager().execute<ArticleRow[]>(
+    const [row] = await readRows<ArticleRow[]>(
+      this.getEntityManager(),
       statement.text,
       statement.bind({ ...bound, viewerId: viewerId ?? null }),
     );
     return row && toArticleView(row);
+  }
+
+  /** Whether an article has this slug (a read: on a replica in a safe request). */
+  async slugExists(slug: string): Promise<boolean> {
+    const rows = await readRows<{ found: number }[]>(
+      this.getEntityManager(),
+      SLUG_EXISTS.text,
+      SLUG_EXISTS.bind({ slug }),
+    );
+    return rows.length > 0;
   }
 
   /**
@@ -103,7 +115,7 @@ export class ArticleRepository extends EntityRepository<Article> {
   /** `filter` as bound: its search already a tsquery. */
   private async countMatching(filter: ArticleFilter): Promise<number> {
     const statement = countStatement(filterMask(filter));
-    const [row] = await this.getEntityManager().execute<{ total: number }[]>(statement.text, statement.bind(filter));
+    const [row] = await readRows<{ total: number }[]>(this.getEntityManager(), statement.text, statement.bind(filter));
     return Number(row.total);
   }
 }
@@ -123,6 +135,7 @@ export function pageQuery(
   return { text: statement.text, values, bound };
 }
 
+const SLUG_EXISTS = NamedSql.compile('select 1 as found from articles where slug = :slug');
 const ADD_FAVORITE = NamedSql.compile(
   `insert into favorites (user_id, article_id)
    select :userId, a.id from articles a where a.slug = :slug

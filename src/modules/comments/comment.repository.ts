@@ -1,5 +1,6 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
 import { NamedSql } from '../../db/named-sql';
+import { readRows } from '../../db/replica-reads';
 import { ownProfile, type ProfileRow, profileColumns, toProfile } from '../profiles/profile.repository';
 import type { Comment } from './comment.entity';
 import type { CommentView } from './dto/comment.dto';
@@ -16,7 +17,8 @@ interface CommentRow extends ProfileRow {
 export class CommentRepository extends EntityRepository<Comment> {
   /** The comments on the article with this slug, newest first; empty for an unknown slug too. */
   async findViewsOf(slug: string, viewerId: number | undefined): Promise<CommentView[]> {
-    const rows = await this.getEntityManager().execute<CommentRow[]>(
+    const rows = await readRows<CommentRow[]>(
+      this.getEntityManager(),
       COMMENTS_OF.text,
       COMMENTS_OF.bind({ slug, viewerId: viewerId ?? null }),
     );
@@ -35,7 +37,8 @@ export class CommentRepository extends EntityRepository<Comment> {
   ): Promise<Map<string, CommentView[]>> {
     const bySlug = new Map<string, CommentView[]>();
     if (slugs.length === 0) return bySlug;
-    const rows = await this.getEntityManager().execute<(CommentRow & { article_slug: string })[]>(
+    const rows = await readRows<(CommentRow & { article_slug: string })[]>(
+      this.getEntityManager(),
       FIRST_COMMENTS_OF_MANY.text,
       // A JSON array, cast in SQL: em.execute formats values into the text itself, and it formats
       // an array as a comma list (`any(?)` with ['a', 'b'] becomes `any('a', 'b')`, invalid SQL).

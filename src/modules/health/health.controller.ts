@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { Controller, Ctx, Get } from 'routing-controllers';
 import { Service } from 'typedi';
 import { version } from '../../../package.json';
+import { ReplicaReads } from '../../db/replica-reads';
 import { RETRY_AFTER_SECONDS } from '../../http/error-handler';
 import { Documented } from '../../http/openapi/documented';
 import { HealthReport } from './dto/health.response';
@@ -13,7 +14,10 @@ const DATABASE_TIMEOUT_MS = 2000;
 @Service()
 @Controller()
 export class HealthController {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly replicaReads?: ReplicaReads,
+  ) {}
 
   @Get('/')
   @Documented({ summary: "The talk's first test: Hello World!", responses: { 200: 'text' } })
@@ -29,7 +33,9 @@ export class HealthController {
   @Get('/health')
   @Documented({
     summary: 'Readiness: whether the database answers within 2 s',
-    description: 'Answers 503 with the same body (and `Retry-After`) while the database is down.',
+    description:
+      'Answers 503 with the same body (and `Retry-After`) while the database is down. With read replicas, ' +
+      '`replicas` says how many answered; replicas that do not still leave 200 (reads fall back to the primary).',
     responses: {
       200: HealthReport,
       // The report from this route; the error body while the server is still starting.
@@ -46,13 +52,23 @@ export class HealthController {
     },
   })
   async health(@Ctx() ctx: Context): Promise<HealthReport> {
-    const databaseUp = await this.pingDatabase();
+    const [databaseUp, replicas] = await Promise.all([
+      this.pingDatabase(),
+      this.replicaReads && this.replicaReads.configured > 0 ? this.replicaReads.ping(DATABASE_TIMEOUT_MS) : undefined,
+    ]);
     ctx.status = databaseUp ? 200 : 503;
     // A probe must see the database as it is now, never a cached answer.
     ctx.set('Cache-Control', 'no-store');
     if (!databaseUp) ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
     ctx.type = 'application/json';
-    return { status: databaseUp ? 'ok' : 'unavailable', database: databaseUp ? 'up' : 'down', version };
+    const report: HealthReport = {
+      status: databaseUp ? 'ok' : 'unavailable',
+      database: databaseUp ? 'up' : 'down',
+      version,
+    };
+    // Replicas down leave the API up: their reads go to the primary (see ReplicaReads).
+    if (replicas) report.replicas = replicas;
+    return report;
   }
 
   private async pingDatabase(): Promise<boolean> {

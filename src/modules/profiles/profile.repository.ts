@@ -1,5 +1,6 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
 import { NamedSql } from '../../db/named-sql';
+import { readRows } from '../../db/replica-reads';
 import type { Profile } from './dto/profile.response';
 import type { Follow } from './follow.entity';
 
@@ -46,7 +47,8 @@ const UNFOLLOW = NamedSql.compile('delete from follows where follower_id = :foll
 export class ProfileRepository extends EntityRepository<Follow> {
   /** One statement: the user with this `usernameKey` and whether the viewer follows them. */
   async findProfile(usernameKey: string, viewerId: number | undefined): Promise<ProfileWithIdRow | undefined> {
-    const [row] = await this.getEntityManager().execute<ProfileWithIdRow[]>(
+    const [row] = await readRows<ProfileWithIdRow[]>(
+      this.getEntityManager(),
       FIND_PROFILE.text,
       FIND_PROFILE.bind({ usernameKey, viewerId: viewerId ?? null }),
     );

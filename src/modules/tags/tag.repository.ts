@@ -1,4 +1,5 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
+import { readRows } from '../../db/replica-reads';
 import type { Tag } from './tag.entity';
 
 export class TagRepository extends EntityRepository<Tag> {
@@ -7,8 +8,10 @@ export class TagRepository extends EntityRepository<Tag> {
    * (collation "C"), the same order as each article's sorted tagList.
    */
   async findNamesInUse(): Promise<string[]> {
-    const rows = await this.getEntityManager().execute<{ name: string }[]>(
+    const rows = await readRows<{ name: string }[]>(
+      this.getEntityManager(),
       'select name from tags where articles_count > 0 order by name collate "C"',
+      [],
     );
     return rows.map((row) => row.name);
   }

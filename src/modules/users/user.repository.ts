@@ -7,7 +7,8 @@ export class UserRepository extends EntityRepository<User> {
   /**
    * The user a token names, once per authenticated request. One compiled statement mapped into
    * the request's identity map (a managed entity, as `findOne` would give): the query builder path
-   * cost about a tenth of the CPU of `GET /api/user`.
+   * cost about a tenth of the CPU of `GET /api/user`. Always on the primary, never a replica
+   * (em.execute): a user who just changed their account sees the change on their next request.
    */
   async findById(id: number): Promise<User | null> {
     const em = this.getEntityManager();
