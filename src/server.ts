@@ -1,7 +1,9 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { bootstrap } from './bootstrap';
-import { type AppConfig, ConfigError } from './config/config';
+import { runPrimary, WORKER_READY, WORKER_SLOT_ENV } from './cluster';
+import { type AppConfig, ConfigError, getConfig } from './config/config';
 import { DataFolderLockedError } from './db/data-folder-lock';
 import { type Database, type OpenDatabaseOptions, openDatabase } from './db/database';
 import { isDatabaseUnavailable, summariseDatabaseError } from './db/database-errors';
@@ -10,7 +12,7 @@ import { ConnectionDrainer } from './http/connection-drainer';
 import { createHttpServer, listen, StartupError, urlOf } from './http/http-server';
 import { answerNotReady } from './http/not-ready';
 import type { JobRuntime } from './jobs';
-import type { Logger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { exitOnUnhandledErrors } from './process-errors';
 
 /**
@@ -21,13 +23,43 @@ import { exitOnUnhandledErrors } from './process-errors';
  * serves the app. SIGINT/SIGTERM drain: no new connections, requests on open ones answered with
  * `Connection: close`, exit 0 once every connection is gone (1 if the grace period ran out), the
  * ORM and the embedded database closed last.
+ *
+ * With WEB_CONCURRENCY=N > 1 this process is the cluster primary (src/cluster.ts) and each of its N
+ * workers runs `serve()`, its log lines carrying `worker` (its slot) and `pid`.
  */
-async function main() {
+async function start(): Promise<number | undefined> {
+  if (cluster.isWorker) {
+    const slot = Number(process.env[WORKER_SLOT_ENV]);
+    // The primary's signals (a rolling restart): a worker sent one too, as a process group is by
+    // a terminal or `timeout`, must not die of it.
+    for (const signal of ['SIGHUP', 'SIGUSR2'] as const) process.on(signal, () => {});
+    await serve({ logger: (config) => createLogger(config).child({ worker: slot, pid: process.pid }) });
+    process.send?.({ type: WORKER_READY });
+    return undefined;
+  }
+  const config = getConfig();
+  if (config.webConcurrency <= 1) {
+    await serve({});
+    return undefined;
+  }
+  const logger = createLogger(config).child({ role: 'primary' });
+  return runPrimary({
+    config,
+    logger,
+    async migrate() {
+      const started = await bootstrap({ config, logger: () => logger, open: openServerDatabase, migrate: true });
+      await started.close();
+    },
+  });
+}
+
+async function serve(options: { logger?: (config: AppConfig) => Logger }) {
   let handle: RequestListener = answerNotReady;
   let database: Database | undefined;
   let jobs: JobRuntime | undefined;
 
   const started = await bootstrap({
+    logger: options.logger,
     async beforeDatabase({ config, logger, errorReporter }) {
       exitOnUnhandledErrors(logger, errorReporter);
       const server = createHttpServer(config);
@@ -112,17 +144,22 @@ function onShutdownSignal(logger: Logger, stop: () => Promise<number>): void {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-main().catch((error) => {
-  // Problems a person can fix from one line get one line; anything else keeps its stack.
-  if (
-    error instanceof ConfigError ||
-    error instanceof StartupError ||
-    error instanceof DatabaseStartupError ||
-    error instanceof DataFolderLockedError
-  ) {
-    console.error(error.message);
-  } else {
-    console.error('failed to start:', error);
-  }
-  process.exit(1);
-});
+start().then(
+  (code) => {
+    if (code !== undefined) process.exit(code);
+  },
+  (error) => {
+    // Problems a person can fix from one line get one line; anything else keeps its stack.
+    if (
+      error instanceof ConfigError ||
+      error instanceof StartupError ||
+      error instanceof DatabaseStartupError ||
+      error instanceof DataFolderLockedError
+    ) {
+      console.error(error.message);
+    } else {
+      console.error('failed to start:', error);
+    }
+    process.exit(1);
+  },
+);
