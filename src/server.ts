@@ -49,6 +49,7 @@ async function start(): Promise<number | undefined> {
     async migrate() {
       const started = await bootstrap({ config, logger: () => logger, open: openServerDatabase, migrate: true });
       await started.close();
+      logger.info({ database: started.database.description }, 'migrated');
     },
   });
 }
