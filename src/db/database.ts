@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/config';
 import type { Logger } from '../logger';
 import { bundledMigrations } from './bundled-migrations';
 import type { EmbeddedPostgres } from './embedded-postgres';
+import { withMigrationLock } from './migration-lock';
 import { watchUnansweredQueries } from './unanswered-queries';
 
 /** An initialised ORM plus whatever it runs on, closed together. */
@@ -93,7 +94,9 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
     });
     // Migrations (and the CLI's batch work) may legitimately run longer than a request may wait,
     // so they get an ORM of their own without the statement timeouts.
-    if (options.migrate) await migrateWith(await MikroORM.init(ormOptions(false)));
+    if (options.migrate) {
+      await withMigrationLock(config.databaseUrl, async () => migrateWith(await MikroORM.init(ormOptions(false))));
+    }
     orm = await MikroORM.init(ormOptions(!options.migrator));
     if (!options.migrator) stopWatching = watchUnansweredQueries(orm, unansweredQueryTimeoutMs(config));
   } catch (error) {
