@@ -50,6 +50,8 @@ class ClusterPrimary {
   private readonly respawns = new Set<NodeJS.Timeout>();
   private stopping: Promise<number> | undefined;
   private restarting = false;
+  /** Every first worker served: a rolling restart before that would race the start-up. */
+  private started = false;
   private finish: (code: number) => void = () => {};
 
   constructor(private readonly options: PrimaryOptions) {}
@@ -71,11 +73,13 @@ class ClusterPrimary {
 
     // Before any worker exists: N processes racing to apply one migration would fail or worse.
     if (config.migrateOnStart) await this.options.migrate();
+    if (this.stopping) return done;
     logger.info({ workers: config.webConcurrency, pid: process.pid }, 'cluster primary: forking workers');
 
     const first = Array.from({ length: config.webConcurrency }, (_, i) => this.fork(i + 1));
     const started = await Promise.all(first.map((state) => this.whenReady(state)));
     if (started.every(Boolean) && !this.stopping) {
+      this.started = true;
       logger.info({ workers: first.map((state) => state.worker.process.pid) }, 'all workers ready');
     } else if (!this.stopping) {
       // A worker that cannot start (a taken port, a bad setting) already said why in one line.
@@ -171,8 +175,8 @@ class ClusterPrimary {
   private async rollingRestart(signal: string): Promise<void> {
     const { logger, config } = this.options;
     if (this.stopping) return;
-    if (this.restarting) {
-      logger.warn({ signal }, 'rolling restart already running: signal ignored');
+    if (this.restarting || !this.started) {
+      logger.warn({ signal }, 'rolling restart: already restarting or still starting; signal ignored');
       return;
     }
     this.restarting = true;
