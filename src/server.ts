@@ -1,3 +1,5 @@
+// First: every module after it loads through Node's compile cache (see compile-cache.ts).
+import './compile-cache';
 import 'reflect-metadata';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { bootstrap } from './bootstrap';
