@@ -1,3 +1,5 @@
+// First: every module after it loads through Node's compile cache (see compile-cache.ts).
+import './compile-cache';
 import 'reflect-metadata';
 import cluster from 'node:cluster';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
@@ -14,6 +16,7 @@ import { answerNotReady } from './http/not-ready';
 import type { JobRuntime } from './jobs';
 import { createLogger, type Logger } from './logger';
 import { exitOnUnhandledErrors } from './process-errors';
+import { sizeThreadPool } from './thread-pool';
 
 /**
  * The long-lived HTTP server: the only place that listens on a port.
@@ -145,6 +148,9 @@ function onShutdownSignal(logger: Logger, stop: () => Promise<number>): void {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
+// Before start(): nothing has used libuv's thread pool yet. A cluster primary's setting is
+// inherited by its workers.
+sizeThreadPool();
 start().then(
   (code) => {
     if (code !== undefined) process.exit(code);

@@ -1,3 +1,5 @@
+// First: every module after it loads through Node's compile cache (see compile-cache.ts).
+import './compile-cache';
 import 'reflect-metadata';
 import { bootstrap } from './bootstrap';
 import { ConfigError } from './config/config';

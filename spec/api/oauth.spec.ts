@@ -7,6 +7,7 @@ import type { AppConfig } from '../../src/config/config';
 import { createLogger } from '../../src/logger';
 import { hashToken } from '../../src/modules/oauth/oauth.service';
 import { authHeader, createUser, DEFAULT_PASSWORD, type UserFixture } from '../support/factories';
+import { graphql } from '../support/graphql';
 import { api, em, targetOf, testEnvironment } from '../support/test-env';
 
 /** A form body, as RFC 6749 clients send it. */
@@ -73,6 +74,28 @@ describe('POST /oauth/token', () => {
       const me = await api().get('/api/user').set('Authorization', `Bearer ${body.access_token}`).expect(200);
       expect(me.body.user.username).to.equal(fixture.user.username);
       await api().get('/protected').set('Authorization', `Token ${body.access_token}`).expect(200);
+    });
+
+    it('never trades an access token for a longer-lived one: GET and PUT /api/user answer tokens that expire with it', async () => {
+      const fixture = await createUser();
+      const { body } = await passwordGrant(fixture).expect(200);
+      const presented = jwt.decode(body.access_token) as { exp: number };
+      const me = await api().get('/api/user').set('Authorization', `Bearer ${body.access_token}`).expect(200);
+      expect(me.body.user.token, 'GET answers the token it was sent').to.equal(body.access_token);
+      const renamed = `${fixture.user.username}-2`;
+      const updated = await api()
+        .put('/api/user')
+        .set('Authorization', `Bearer ${body.access_token}`)
+        .send({ user: { username: renamed } })
+        .expect(200);
+      const reissued = jwt.decode(updated.body.user.token) as { exp: number; username: string };
+      expect(reissued.username, 'PUT signs the new username').to.equal(renamed);
+      expect(reissued.exp, 'and no later expiry than the token sent').to.be.at.most(presented.exp);
+      expect(reissued.exp).to.be.at.least(presented.exp - 5);
+      const viaGraphql = await graphql('{ me { token } }', undefined, updated.body.user.token).expect(200);
+      expect(viaGraphql.body.data.me.token, 'GraphQL me answers the token it was sent').to.equal(
+        updated.body.user.token,
+      );
     });
 
     it('accepts the e-mail address as username, in any case, and a JSON body', async () => {

@@ -1,8 +1,8 @@
 import type { Middleware } from 'koa';
 import koaJwt from 'koa-jwt';
-import type { Action } from 'routing-controllers';
+import { type Action, createParamDecorator } from 'routing-controllers';
 import type { AppConfig } from '../config/config';
-import { isTokenClaims, JWT_ALGORITHM, signingKey } from '../modules/users/token.service';
+import { isTokenClaims, JWT_ALGORITHM, type PresentedToken, signingKey } from '../modules/users/token.service';
 import type { User } from '../modules/users/user.entity';
 import { UnauthorizedError } from './errors';
 import type { AppContext, Authentication } from './state';
@@ -55,7 +55,11 @@ export function authCheckers(findUserById: FindUserById) {
     if (ctx.get('authorization')) {
       const claims = ctx.state.jwt;
       const user = isTokenClaims(claims) ? await findUserById(Number(claims.sub)) : null;
-      result = user ? { user, invalid: false } : { invalid: true };
+      const raw = tokenFromAuthorizationHeader(ctx.get('authorization'));
+      result =
+        user && isTokenClaims(claims) && raw
+          ? { user, token: { raw, username: claims.username, expiresAt: claims.exp }, invalid: false }
+          : { invalid: true };
     }
     ctx.state.authentication = result;
     return result;
@@ -73,4 +77,16 @@ export function authCheckers(findUserById: FindUserById) {
       return user;
     },
   };
+}
+
+/**
+ * `@CallerToken()`: the verified token of the request's caller, on an `@Authorized()` route: its
+ * guard settles the caller before routing-controllers reads any parameter (it reads them all at
+ * once, so a `@CurrentUser()` beside this one would be too late).
+ */
+export function CallerToken() {
+  return createParamDecorator({
+    required: true,
+    value: (action: Action): PresentedToken | undefined => (action.context as AppContext).state.authentication?.token,
+  });
 }

@@ -1,9 +1,12 @@
 import type { Middleware, ParameterizedContext } from 'koa';
+import type { PresentedToken } from '../modules/users/token.service';
 import type { User } from '../modules/users/user.entity';
 
 /** Who made the request, settled once per request by the auth checkers (see auth.ts). */
 export interface Authentication {
   user?: User;
+  /** The token that authenticated `user`. */
+  token?: PresentedToken;
   /** Credentials were sent but are unusable: malformed, forged, expired or for a deleted user. */
   invalid: boolean;
 }

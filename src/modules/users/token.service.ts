@@ -14,6 +14,15 @@ export interface TokenClaims {
 
 export const JWT_ALGORITHM = 'HS256';
 
+/** The verified token a request came with. */
+export interface PresentedToken {
+  raw: string;
+  /** Who it names (the claim; the account may have been renamed since). */
+  username: string;
+  /** Its `exp`, in seconds since the epoch. */
+  expiresAt?: number;
+}
+
 /**
  * The HMAC key as a KeyObject. Given a string, jsonwebtoken first tries to parse it as a PEM
  * public or private key, fails, and only then makes a secret key: on every call. That failed
@@ -38,6 +47,18 @@ export class TokenService {
       subject: String(user.id),
       expiresIn: expiresInSeconds ?? (this.config.jwtExpiresIn as jwt.SignOptions['expiresIn']),
     });
+  }
+
+  /**
+   * The token to answer a caller who came with `presented` (GET or PUT /api/user, GraphQL `me`):
+   * that same token while it still names the user, else a new one that expires with it, never
+   * later. Re-signing with JWT_EXPIRES_IN would turn a 15-minute OAuth access token into a 7-day
+   * one that outlives the revocation of its refresh tokens. (Echoing also skips a signature.)
+   */
+  forCaller(user: { id: number; username: string }, presented: PresentedToken): string {
+    if (presented.username === user.username) return presented.raw;
+    if (presented.expiresAt === undefined) return this.sign(user);
+    return this.sign(user, Math.max(1, presented.expiresAt - Math.floor(Date.now() / 1000)));
   }
 }
 

@@ -1,12 +1,13 @@
 import { Authorized, Body, CurrentUser, Get, HttpCode, JsonController, Post, Put } from 'routing-controllers';
 import { Service } from 'typedi';
+import { CallerToken } from '../../http/auth';
 import { PLAIN_RESPONSES } from '../../http/controller-options';
 import { Documented } from '../../http/openapi/documented';
 import { LoginUserRequest } from './dto/login-user.dto';
 import { RegisterUserRequest } from './dto/register-user.dto';
 import { UpdateUserRequest } from './dto/update-user.dto';
 import { toUserResponse, UserResponse } from './dto/user.response';
-import { TokenService } from './token.service';
+import { type PresentedToken, TokenService } from './token.service';
 import { User } from './user.entity';
 import { UsersService } from './users.service';
 
@@ -48,12 +49,12 @@ export class UsersController {
   @Get('/user')
   @Authorized()
   @Documented({
-    summary: "The caller's account, with a fresh token",
+    summary: "The caller's account, with the token it was asked with",
     auth: 'required',
     responses: { 200: UserResponse },
   })
-  current(@CurrentUser({ required: true }) user: User): UserResponse {
-    return toUserResponse(user, this.tokens.sign(user));
+  current(@CurrentUser({ required: true }) user: User, @CallerToken() token: PresentedToken): UserResponse {
+    return toUserResponse(user, this.tokens.forCaller(user, token));
   }
 
   @Put('/user')
@@ -64,8 +65,12 @@ export class UsersController {
     body: true,
     responses: { 200: UserResponse },
   })
-  async update(@CurrentUser({ required: true }) user: User, @Body() body: UpdateUserRequest): Promise<UserResponse> {
+  async update(
+    @CurrentUser({ required: true }) user: User,
+    @CallerToken() token: PresentedToken,
+    @Body() body: UpdateUserRequest,
+  ): Promise<UserResponse> {
     const updated = await this.users.update(user, body.user);
-    return toUserResponse(updated, this.tokens.sign(updated));
+    return toUserResponse(updated, this.tokens.forCaller(updated, token));
   }
 }

@@ -56,10 +56,10 @@ export class UsersResolver {
     return toUserResponse(user, this.tokens.sign(user)).user;
   }
 
-  @Query(() => UserType, { description: "The caller's own account, with a fresh token (token required)." })
+  @Query(() => UserType, { description: "The caller's own account, with the caller's token (token required)." })
   async me(@Ctx() context: GraphqlContext): Promise<UserView> {
     const user = await context.requireViewer();
-    return toUserResponse(user, this.tokens.sign(user)).user;
+    return toUserResponse(user, this.callerToken(context, user)).user;
   }
 
   @Mutation(() => UserType)
@@ -70,6 +70,13 @@ export class UsersResolver {
     const user = await context.requireViewer();
     const { user: changes } = await validInput(UpdateUserRequest, { user: input });
     const updated = await this.users.update(user, changes);
-    return toUserResponse(updated, this.tokens.sign(updated)).user;
+    return toUserResponse(updated, this.callerToken(context, updated)).user;
+  }
+
+  /** As on REST (TokenService.forCaller): never a token that outlives the one the caller sent. */
+  private callerToken(context: GraphqlContext, user: { id: number; username: string }): string {
+    const presented = context.koa.state.authentication?.token;
+    if (!presented) throw new Error('a GraphQL viewer without the token that authenticated it');
+    return this.tokens.forCaller(user, presented);
   }
 }
