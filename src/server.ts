@@ -3,8 +3,9 @@ import './compile-cache';
 import 'reflect-metadata';
 import cluster from 'node:cluster';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { bootstrap } from './bootstrap';
-import { runPrimary, WORKER_READY, WORKER_SLOT_ENV } from './cluster';
+import { runPrimary, WORKER_CONNECTION, WORKER_DRAIN, WORKER_READY, WORKER_SLOT_ENV } from './cluster';
 import { type AppConfig, ConfigError, getConfig } from './config/config';
 import { DataFolderLockedError } from './db/data-folder-lock';
 import { type Database, type OpenDatabaseOptions, openDatabase } from './db/database';
@@ -33,10 +34,13 @@ import { sizeThreadPool } from './thread-pool';
 async function start(): Promise<number | undefined> {
   if (cluster.isWorker) {
     const slot = Number(process.env[WORKER_SLOT_ENV]);
-    // The primary's signals (a rolling restart): a worker sent one too, as a process group is by
-    // a terminal or `timeout`, must not die of it.
-    for (const signal of ['SIGHUP', 'SIGUSR2'] as const) process.on(signal, () => {});
-    await serve({ logger: (config) => createLogger(config).child({ worker: slot, pid: process.pid }) });
+    // The primary's signals: a worker sent one too, as a whole process group is by a terminal
+    // (Ctrl-C) or `timeout`, leaves it to the primary, which drains it in order (WORKER_DRAIN).
+    for (const signal of ['SIGINT', 'SIGHUP', 'SIGUSR2'] as const) process.on(signal, () => {});
+    await serve({
+      logger: (config) => createLogger(config).child({ worker: slot, pid: process.pid }),
+      clusterWorker: true,
+    });
     process.send?.({ type: WORKER_READY });
     return undefined;
   }
@@ -57,7 +61,12 @@ async function start(): Promise<number | undefined> {
   });
 }
 
-async function serve(options: { logger?: (config: AppConfig) => Logger }) {
+/**
+ * One server. A cluster worker (`clusterWorker`) does not listen: the primary owns the port and
+ * sends it each connection over IPC, then, when it retires the worker, WORKER_DRAIN (after every
+ * connection it sent, as IPC keeps order).
+ */
+async function serve(options: { logger?: (config: AppConfig) => Logger; clusterWorker?: boolean }) {
   let handle: RequestListener = answerNotReady;
   let database: Database | undefined;
   let jobs: JobRuntime | undefined;
@@ -70,14 +79,8 @@ async function serve(options: { logger?: (config: AppConfig) => Logger }) {
       const drainer = new ConnectionDrainer(server);
       server.on('request', (request: IncomingMessage, response: ServerResponse) => handle(request, response));
 
-      const address = await listen(server, config.host, config.port);
-      logger.info(
-        { host: address.address, port: address.port, env: config.nodeEnv },
-        `listening on ${urlOf(address)}${address.address === '0.0.0.0' || address.address === '::' ? ' (all interfaces)' : ''}`,
-      );
-
       // Installed before the database opens: a signal while waiting for it still drains.
-      onShutdownSignal(logger, async () => {
+      const shutdown = onShutdownSignal(logger, async () => {
         const drained = await drainer.drain(config.shutdownGraceMs);
         if (!drained)
           logger.error({ graceMs: config.shutdownGraceMs }, 'requests still in flight at the end of the grace period');
@@ -87,6 +90,19 @@ async function serve(options: { logger?: (config: AppConfig) => Logger }) {
         logger.info('stopped');
         return drained ? 0 : 1;
       });
+
+      if (options.clusterWorker) {
+        process.on('message', (message: { type?: string } | null, socket?: Socket) => {
+          if (message?.type === WORKER_CONNECTION && socket) server.emit('connection', socket);
+          else if (message?.type === WORKER_DRAIN) shutdown('the cluster primary');
+        });
+        return;
+      }
+      const address = await listen(server, config.host, config.port);
+      logger.info(
+        { host: address.address, port: address.port, env: config.nodeEnv },
+        `listening on ${urlOf(address)}${address.address === '0.0.0.0' || address.address === '::' ? ' (all interfaces)' : ''}`,
+      );
     },
     open: openServerDatabase,
     app: true,
@@ -129,8 +145,11 @@ async function openServerDatabase(
   }
 }
 
-/** Runs `stop` once on the first SIGINT/SIGTERM and exits with the code it returns. */
-function onShutdownSignal(logger: Logger, stop: () => Promise<number>): void {
+/**
+ * Runs `stop` once on the first SIGINT/SIGTERM (or call of the function returned) and exits with
+ * the code it returns.
+ */
+function onShutdownSignal(logger: Logger, stop: () => Promise<number>): (reason: string) => void {
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -146,6 +165,7 @@ function onShutdownSignal(logger: Logger, stop: () => Promise<number>): void {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  return shutdown;
 }
 
 // Before start(): nothing has used libuv's thread pool yet. A cluster primary's setting is

@@ -113,12 +113,15 @@ describe('npm start with WEB_CONCURRENCY (src/server.ts as a node:cluster primar
     // The primary migrated before forking; the workers did not migrate.
     const entries = server.entries();
     const migrated = entries.findIndex((e) => e.role === 'primary' && e.msg === 'migrated');
-    const firstListening = entries.findIndex((e) => e.msg?.startsWith('listening'));
+    const firstWorkerLine = entries.findIndex((e) => e.worker !== undefined);
     expect(migrated, 'the primary migrated').to.be.at.least(0);
-    expect(migrated, 'before any worker listened').to.be.below(firstListening);
+    expect(migrated, 'before any worker started').to.be.below(firstWorkerLine);
     const ready = entries.filter((e) => e.msg === 'ready');
     expect(ready.map((e) => e.migrated)).to.deep.equal([false, false]);
-    const port = entries[firstListening].port as number;
+    // The primary owns the port.
+    const listening = entries.filter((e) => e.msg?.startsWith('listening'));
+    expect(listening.map((e) => e.role)).to.deep.equal(['primary']);
+    const port = listening[0].port as number;
 
     expect(await pidsAnswering(server, port, 'before', 10)).to.deep.equal(workerPids);
 

@@ -6,11 +6,12 @@ import { Client } from 'pg';
  * migration once: the others wait, then find nothing pending. Without it they race and all but
  * one fail on `duplicate key` in the catalog.
  *
- * The lock belongs to a transaction on a connection of its own, held open while `work` runs on
- * the migrator's connections: a transaction keeps its server connection even through PgBouncer
- * in transaction mode, where a session lock would stay behind on a pooled connection. The
- * embedded database needs none: one process owns it (the data-folder lock), and there an open
- * transaction would stall every other connection, the migrator's included.
+ * A session lock, on a connection of its own, taken and released outside any transaction: the
+ * embedded database served on a socket (the specs', the CLI's beside a server) runs every
+ * connection in ONE backend session and one transaction at a time, so a transaction held open
+ * for the lock would stall the migrator itself, while a session lock there is simply re-entrant.
+ * Behind a transaction pooler (PgBouncer) a session lock would stay on a pooled connection: this
+ * URL must then be the direct one, as the migrator's is.
  */
 export async function withMigrationLock<T>(databaseUrl: string | undefined, work: () => Promise<T>): Promise<T> {
   if (!databaseUrl) return work();
@@ -19,11 +20,11 @@ export async function withMigrationLock<T>(databaseUrl: string | undefined, work
   client.on('error', () => {});
   await client.connect();
   try {
-    await client.query('begin');
-    await client.query(`select pg_advisory_xact_lock(hashtext('koa-conduit:migrations'))`);
+    await client.query(`select pg_advisory_lock(hashtext('koa-conduit:migrations'))`);
     return await work();
   } finally {
-    await client.query('commit').catch(() => undefined);
+    await client.query(`select pg_advisory_unlock(hashtext('koa-conduit:migrations'))`).catch(() => undefined);
+    // Closing the session releases the lock anyway.
     await client.end().catch(() => undefined);
   }
 }
