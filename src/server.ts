@@ -1,9 +1,12 @@
 // First: every module after it loads through Node's compile cache (see compile-cache.ts).
 import './compile-cache';
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { bootstrap } from './bootstrap';
-import { type AppConfig, ConfigError } from './config/config';
+import { runPrimary, WORKER_CONNECTION, WORKER_DRAIN, WORKER_READY, WORKER_SLOT_ENV } from './cluster';
+import { type AppConfig, ConfigError, getConfig } from './config/config';
 import { DataFolderLockedError } from './db/data-folder-lock';
 import { type Database, type OpenDatabaseOptions, openDatabase } from './db/database';
 import { isDatabaseUnavailable, summariseDatabaseError } from './db/database-errors';
@@ -12,7 +15,7 @@ import { ConnectionDrainer } from './http/connection-drainer';
 import { createHttpServer, listen, StartupError, urlOf } from './http/http-server';
 import { answerNotReady } from './http/not-ready';
 import type { JobRuntime } from './jobs';
-import type { Logger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { exitOnUnhandledErrors } from './process-errors';
 import { sizeThreadPool } from './thread-pool';
 
@@ -24,27 +27,60 @@ import { sizeThreadPool } from './thread-pool';
  * serves the app. SIGINT/SIGTERM drain: no new connections, requests on open ones answered with
  * `Connection: close`, exit 0 once every connection is gone (1 if the grace period ran out), the
  * ORM and the embedded database closed last.
+ *
+ * With WEB_CONCURRENCY=N > 1 this process is the cluster primary (src/cluster.ts) and each of its N
+ * workers runs `serve()`, its log lines carrying `worker` (its slot) and `pid`.
  */
-async function main() {
+async function start(): Promise<number | undefined> {
+  if (cluster.isWorker) {
+    const slot = Number(process.env[WORKER_SLOT_ENV]);
+    // The primary's signals: a worker sent one too, as a whole process group is by a terminal
+    // (Ctrl-C) or `timeout`, leaves it to the primary, which drains it in order (WORKER_DRAIN).
+    for (const signal of ['SIGINT', 'SIGHUP', 'SIGUSR2'] as const) process.on(signal, () => {});
+    await serve({
+      logger: (config) => createLogger(config).child({ worker: slot, pid: process.pid }),
+      clusterWorker: true,
+    });
+    process.send?.({ type: WORKER_READY });
+    return undefined;
+  }
+  const config = getConfig();
+  if (config.webConcurrency <= 1) {
+    await serve({});
+    return undefined;
+  }
+  const logger = createLogger(config).child({ role: 'primary' });
+  return runPrimary({
+    config,
+    logger,
+    async migrate() {
+      const started = await bootstrap({ config, logger: () => logger, open: openServerDatabase, migrate: true });
+      await started.close();
+      logger.info({ database: started.database.description }, 'migrated');
+    },
+  });
+}
+
+/**
+ * One server. A cluster worker (`clusterWorker`) does not listen: the primary owns the port and
+ * sends it each connection over IPC, then, when it retires the worker, WORKER_DRAIN (after every
+ * connection it sent, as IPC keeps order).
+ */
+async function serve(options: { logger?: (config: AppConfig) => Logger; clusterWorker?: boolean }) {
   let handle: RequestListener = answerNotReady;
   let database: Database | undefined;
   let jobs: JobRuntime | undefined;
 
   const started = await bootstrap({
+    logger: options.logger,
     async beforeDatabase({ config, logger, errorReporter }) {
       exitOnUnhandledErrors(logger, errorReporter);
       const server = createHttpServer(config);
       const drainer = new ConnectionDrainer(server);
       server.on('request', (request: IncomingMessage, response: ServerResponse) => handle(request, response));
 
-      const address = await listen(server, config.host, config.port);
-      logger.info(
-        { host: address.address, port: address.port, env: config.nodeEnv },
-        `listening on ${urlOf(address)}${address.address === '0.0.0.0' || address.address === '::' ? ' (all interfaces)' : ''}`,
-      );
-
       // Installed before the database opens: a signal while waiting for it still drains.
-      onShutdownSignal(logger, async () => {
+      const shutdown = onShutdownSignal(logger, async () => {
         const drained = await drainer.drain(config.shutdownGraceMs);
         if (!drained)
           logger.error({ graceMs: config.shutdownGraceMs }, 'requests still in flight at the end of the grace period');
@@ -54,6 +90,19 @@ async function main() {
         logger.info('stopped');
         return drained ? 0 : 1;
       });
+
+      if (options.clusterWorker) {
+        process.on('message', (message: { type?: string } | null, socket?: Socket) => {
+          if (message?.type === WORKER_CONNECTION && socket) server.emit('connection', socket);
+          else if (message?.type === WORKER_DRAIN) shutdown('the cluster primary');
+        });
+        return;
+      }
+      const address = await listen(server, config.host, config.port);
+      logger.info(
+        { host: address.address, port: address.port, env: config.nodeEnv },
+        `listening on ${urlOf(address)}${address.address === '0.0.0.0' || address.address === '::' ? ' (all interfaces)' : ''}`,
+      );
     },
     open: openServerDatabase,
     app: true,
@@ -96,8 +145,11 @@ async function openServerDatabase(
   }
 }
 
-/** Runs `stop` once on the first SIGINT/SIGTERM and exits with the code it returns. */
-function onShutdownSignal(logger: Logger, stop: () => Promise<number>): void {
+/**
+ * Runs `stop` once on the first SIGINT/SIGTERM (or call of the function returned) and exits with
+ * the code it returns.
+ */
+function onShutdownSignal(logger: Logger, stop: () => Promise<number>): (reason: string) => void {
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -113,21 +165,28 @@ function onShutdownSignal(logger: Logger, stop: () => Promise<number>): void {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  return shutdown;
 }
 
-// Before main(): nothing has used libuv's thread pool yet.
+// Before start(): nothing has used libuv's thread pool yet. A cluster primary's setting is
+// inherited by its workers.
 sizeThreadPool();
-main().catch((error) => {
-  // Problems a person can fix from one line get one line; anything else keeps its stack.
-  if (
-    error instanceof ConfigError ||
-    error instanceof StartupError ||
-    error instanceof DatabaseStartupError ||
-    error instanceof DataFolderLockedError
-  ) {
-    console.error(error.message);
-  } else {
-    console.error('failed to start:', error);
-  }
-  process.exit(1);
-});
+start().then(
+  (code) => {
+    if (code !== undefined) process.exit(code);
+  },
+  (error) => {
+    // Problems a person can fix from one line get one line; anything else keeps its stack.
+    if (
+      error instanceof ConfigError ||
+      error instanceof StartupError ||
+      error instanceof DatabaseStartupError ||
+      error instanceof DataFolderLockedError
+    ) {
+      console.error(error.message);
+    } else {
+      console.error('failed to start:', error);
+    }
+    process.exit(1);
+  },
+);

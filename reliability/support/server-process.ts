@@ -68,6 +68,13 @@ export class ServerProcess {
     );
   }
 
+  /** Resolves with the port once a line with this message was logged (e.g. the cluster's 'all workers ready'). */
+  logged(message: string, timeoutMs = 20_000): Promise<number> {
+    return this.waitForLog(`log "${message}"`, timeoutMs, () =>
+      this.logEntries().some((entry) => entry.msg === message) ? this.loggedPort() : undefined,
+    );
+  }
+
   private async waitForLog(what: string, timeoutMs: number, found: () => number | undefined): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {

@@ -38,6 +38,7 @@ describe('loadConfig', () => {
       sentryDsn: undefined,
       sentryEnvironment: 'development',
       sentryRelease: packageVersion,
+      webConcurrency: 1,
     });
     expect(config.embeddedDataDir).to.match(/\.data\/pglite$/);
   });
@@ -437,6 +438,16 @@ describe('loadConfig', () => {
       ]) {
         expect(problems).to.include(key);
       }
+    }
+  });
+
+  it('reads WEB_CONCURRENCY as a worker count from 1 to 64, and refuses anything else', () => {
+    expect(loadConfig({ WEB_CONCURRENCY: '4' }).webConcurrency).to.equal(4);
+    for (const bad of ['0', '65', '2.5', 'auto']) {
+      expect(() => loadConfig({ WEB_CONCURRENCY: bad }), bad).to.throw(
+        ConfigError,
+        `WEB_CONCURRENCY must be an integer from 1 to 64 (got "${bad}")`,
+      );
     }
   });
 

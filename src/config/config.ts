@@ -82,6 +82,11 @@ export interface AppConfig {
    * header is ignored and the client is the socket's peer (on Lambda: API Gateway's sourceIp).
    */
   trustProxyHops: number;
+  /**
+   * How many worker processes `npm start` runs (node:cluster, one port); 1: the server is a single
+   * process, as without the setting. Only the HTTP server reads it.
+   */
+  webConcurrency: number;
 }
 
 /** The OAuth 2.0 token endpoint (src/modules/oauth). */
@@ -467,6 +472,7 @@ export function loadConfig(env: Env = process.env, defaults: ConfigDefaults = {}
       purgeEvery: integer('RATE_LIMIT_PURGE_EVERY', 1000, 0, 1_000_000),
     },
     trustProxyHops: integer('TRUST_PROXY', 0, 0, 10),
+    webConcurrency: integer('WEB_CONCURRENCY', 1, 1, 64),
   };
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/config';
 import type { Logger } from '../logger';
 import { bundledMigrations } from './bundled-migrations';
 import type { EmbeddedPostgres } from './embedded-postgres';
+import { withMigrationLock } from './migration-lock';
 import { watchUnansweredQueries } from './unanswered-queries';
 
 /** An initialised ORM plus whatever it runs on, closed together. */
@@ -52,6 +53,8 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
   // Whether the direct connection still goes through a transaction pooler, which refuses startup
   // parameters such as node-postgres's statement_timeout.
   let directIsPooled = false;
+  // Where start-up migrations take their lock; none on the embedded database (one process).
+  let migrationLockUrl: string | undefined;
 
   if (config.databaseUrl) {
     url = config.databaseUrl;
@@ -70,6 +73,10 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
     // Migrations and the CLI run on the primary alone: replicas receive their work by replication.
     directConnection = { clientUrl: directUrl, replicas: [] };
     directIsPooled = config.databaseDirectUrl === undefined && config.databasePooler !== 'none';
+    // A session lock (see migration-lock.ts): never through a transaction pooler, where it would
+    // stay behind on a pooled server connection. Behind one, migrate from one place or set
+    // DATABASE_DIRECT_URL.
+    migrationLockUrl = directIsPooled ? undefined : directUrl;
     description = `postgresql ${redactUrl(options.migrator ? directUrl : config.databaseUrl)}`;
   } else {
     // Loaded only when used: PGlite is megabytes of WebAssembly that a server-backed process (and
@@ -128,7 +135,9 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
       },
       ...options.orm,
     };
-    if (options.migrate) await migrateWith(await MikroORM.init(batchOptions));
+    if (options.migrate) {
+      await withMigrationLock(migrationLockUrl, async () => migrateWith(await MikroORM.init(batchOptions)));
+    }
     orm = await MikroORM.init(options.migrator ? batchOptions : requestOptions);
     if (!options.migrator) stopWatching = watchUnansweredQueries(orm, unansweredQueryTimeoutMs(config));
     // After the watch: on a frozen database this query gives up with the others.

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import type { AppConfig } from '../config/config';
 
 /**
@@ -28,7 +28,7 @@ export class StartupError extends Error {
 }
 
 /** Binds `server`; rejects with a one-line StartupError when the address cannot be used. */
-export function listen(server: http.Server, host: string, port: number): Promise<AddressInfo> {
+export function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => reject(describeListenError(error, host, port));
     server.once('error', onError);

@@ -5,6 +5,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Command } from 'commander';
 import { getConfig } from '../../config/config';
 import { openDatabase } from '../../db/database';
+import { withMigrationLock } from '../../db/migration-lock';
 import { withDatabase } from '../with-database';
 
 /**
@@ -43,7 +44,8 @@ export function registerMigrationCommands(program: Command): void {
     .description('apply every pending migration')
     .action(async () => {
       await withDatabase(async (_em, { orm }) => {
-        const applied = await orm.getMigrator().up();
+        // Beside servers starting with MIGRATE_ON_START: each migration applied once.
+        const applied = await withMigrationLock(getConfig().databaseUrl, () => orm.getMigrator().up());
         console.log(applied.length ? `Applied ${applied.map((m) => m.name).join(', ')}` : 'Nothing to apply.');
       }, MIGRATION_COMMAND);
     });
