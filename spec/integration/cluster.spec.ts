@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { expect } from 'chai';
+import { childEnv } from '../support/processes';
 import { testEnvironment } from '../support/test-env';
 
 const PROJECT_ROOT = path.resolve(__dirname, '../..');
@@ -27,7 +28,7 @@ class ServerUnderTest {
   constructor(env: Record<string, string | undefined>) {
     this.child = spawn(process.execPath, ['-r', 'ts-node/register', 'src/server.ts'], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json', PORT: '0', DB_POOL_MAX: '2', ...env },
+      env: childEnv({ LOG_LEVEL: 'info', LOG_FORMAT: 'json', PORT: '0', DB_POOL_MAX: '2', ...env }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout?.on('data', (chunk) => {

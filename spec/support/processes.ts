@@ -34,13 +34,16 @@ export function runTs(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 6
  * The suite's environment with a child's own variables over it. A child given a DATABASE_URL of
  * its own keeps the suite's DATABASE_DIRECT_URL only when that URL is the suite's: a direct URL
  * beside another database would send the child's migrations or seed to the suite's database. With
- * '' (the embedded database) it gets no pooler either.
+ * '' (the embedded database) it gets no pooler and no replicas either.
  */
 export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const merged = { ...process.env, ...env };
   if (!('DATABASE_URL' in env) || 'DATABASE_DIRECT_URL' in env) return merged;
   const url = env.DATABASE_URL?.trim();
   if (url !== process.env.DATABASE_URL) delete merged.DATABASE_DIRECT_URL;
-  if (!url) delete merged.DATABASE_POOLER;
+  if (!url) {
+    delete merged.DATABASE_POOLER;
+    delete merged.DATABASE_REPLICA_URLS;
+  }
   return merged;
 }
