@@ -85,6 +85,10 @@ async function createSpecDatabase(url: string): Promise<void> {
   await recreateOwnedDatabase(url, SPEC_DATABASE_PURPOSE);
 }
 
+export function isTestEnvironmentStarted(): boolean {
+  return environment !== undefined;
+}
+
 export function testEnvironment(): TestEnvironment {
   if (!environment) throw new Error('the test environment is not started (see spec/support/global-setup.ts)');
   return environment;
