@@ -1,5 +1,5 @@
 /**
- * `npm run mutate`: mutation testing with Stryker (stryker.config.json), then the score per module.
+ * `npm run mutate`: mutation testing with Stryker (stryker.config.mjs), then the score per module.
  *
  *   npm run mutate                                       # all of src/ (hours on two cores)
  *   npm run mutate -- src/modules/articles               # one folder
@@ -8,9 +8,10 @@
  *   npm run mutate -- --summary                          # reprint the last report's table only
  *
  * Each target (the set of paths given) keeps its own report and incremental file under
- * reports/mutation/<target>/: Stryker's incremental file holds only the files of the run that
- * wrote it, so a run on one module must not replace the baseline of another. A rerun of the same
- * target tests only the mutants whose code or covering specs changed.
+ * reports/mutation/<target>/ (MUTATE_REPORT_DIR, read by stryker.config.mjs): Stryker's
+ * incremental file holds only the files of the run that wrote it, so a run on one module must not
+ * replace the baseline of another. A rerun of the same target tests only the mutants whose code
+ * or covering specs changed.
  *
  * The specs run on the embedded PostgreSQL, in memory, one per Stryker worker (DATABASE_URL is
  * ignored): a worker never runs mocha's global teardown, so a server database would be left
@@ -39,7 +40,7 @@ function main(argv) {
   const reportFile = path.join(ROOT, reportDir, 'mutation.json');
 
   if (!summaryOnly) {
-    const env = { ...process.env };
+    const env = { ...process.env, MUTATE_REPORT_DIR: reportDir };
     delete env.DATABASE_URL;
     const started = Date.now();
     const result = spawnSync(
@@ -49,12 +50,6 @@ function main(argv) {
         'run',
         '--mutate',
         paths.map(mutatePattern).join(','),
-        '--incrementalFile',
-        `${reportDir}/incremental.json`,
-        '--htmlReporter.fileName',
-        `${reportDir}/index.html`,
-        '--jsonReporter.fileName',
-        `${reportDir}/mutation.json`,
         ...strykerOptions,
       ],
       { cwd: ROOT, env, stdio: 'inherit' },
