@@ -3,6 +3,8 @@
 // module-level line of src/ evaluated here would run unmutated and its mutants survive for the
 // wrong reason. Each hook loads what it needs when it runs.
 
+import path from 'node:path';
+
 /** Mocha global fixtures: migrate one test database for the whole run, close it at the end. */
 export async function mochaGlobalSetup() {
   const { DatabaseOwnershipError } = await import('../../src/db/server-databases');
@@ -30,10 +32,19 @@ export async function mochaGlobalTeardown() {
  * here, once per process, before the first spec. It is never stopped by a hook: such a runner
  * runs the root hooks again for every mutant, and the process ends with the run (an in-memory
  * embedded database goes with it; a server database left behind is dropped by the next run).
+ * A run of spec/unit/ files only needs no database, and Stryker restarts its worker for every
+ * static mutant, so there it is not started at all.
  */
-async function startEnvironmentOnce() {
+async function startEnvironmentOnce(this: Mocha.Context) {
   const { isTestEnvironmentStarted } = await import('./test-env');
-  if (!isTestEnvironmentStarted()) await mochaGlobalSetup();
+  if (isTestEnvironmentStarted() || onlyUnitSpecs(this.test?.parent)) return;
+  await mochaGlobalSetup();
+}
+
+function onlyUnitSpecs(root: Mocha.Suite | undefined): boolean {
+  const files = root?.suites.map((suite) => suite.file) ?? [];
+  const unit = path.resolve('spec', 'unit') + path.sep;
+  return files.length > 0 && files.every((file) => file !== undefined && path.resolve(file).startsWith(unit));
 }
 
 async function failOnContractViolations() {
