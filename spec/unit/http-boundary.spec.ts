@@ -68,6 +68,7 @@ describe('the HTTP error boundary, end to end through the middleware', () => {
       requestId: string;
     };
     expect(logged.requestId).to.equal('req-500');
+    expect(logged).to.include({ method: 'GET', path: '/anything' });
     expect(logged.err.stack).to.include('relation "users" does not exist');
   });
 
@@ -179,6 +180,17 @@ describe('the HTTP error boundary: requests that no route answered', () => {
       ctx.body = { ok: true };
     });
     await answered.request.post('/api/things').expect(201, { ok: true });
+    // A route's own 404 (with its body) and a 204 without one are answers, not missing routes.
+    const ownNotFound = appWith((ctx) => {
+      ctx.status = 404;
+      ctx.body = { errors: { body: ['no such thing'] } };
+    });
+    await ownNotFound.request.get('/api/things/1').expect(404, { errors: { body: ['no such thing'] } });
+    const noContent = appWith((ctx) => {
+      ctx.status = 204;
+    });
+    const empty = await noContent.request.delete('/api/things/1').expect(204);
+    expect(empty.text).to.equal('');
 
     const refused = appWith((ctx) => {
       ctx.status = 405;
