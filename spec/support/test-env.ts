@@ -99,6 +99,10 @@ function adminUrlOf(config: AppConfig): string | undefined {
   return config.databaseDirectUrl ?? config.databaseUrl;
 }
 
+export function isTestEnvironmentStarted(): boolean {
+  return environment !== undefined;
+}
+
 export function testEnvironment(): TestEnvironment {
   if (!environment) throw new Error('the test environment is not started (see spec/support/global-setup.ts)');
   return environment;

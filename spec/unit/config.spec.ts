@@ -461,6 +461,145 @@ describe('loadConfig', () => {
     expect(parseRateLimitRule('10 per 15m')).to.equal(undefined);
   });
 
+  /** The one problem `env` has, or undefined when loadConfig accepts it. */
+  function problemWith(env: Record<string, string>): string | undefined {
+    try {
+      loadConfig(env);
+      return undefined;
+    } catch (error) {
+      expect(error).to.be.instanceOf(ConfigError);
+      return (error as ConfigError).problems.join('\n');
+    }
+  }
+
+  it('reads the boolean words in any case, and refuses others', () => {
+    for (const word of ['1', 'true', 'yes', 'on', 'TRUE', 'On']) {
+      expect(loadConfig({ RATE_LIMITS: word }).rateLimits.enabled, word).to.equal(true);
+    }
+    for (const word of ['0', 'false', 'no', 'off', 'FALSE', 'Off']) {
+      expect(loadConfig({ MIGRATE_ON_START: word }).migrateOnStart, word).to.equal(false);
+    }
+    expect(problemWith({ RATE_LIMITS: 'enabled' })).to.equal('RATE_LIMITS must be true or false (got "enabled")');
+  });
+
+  it('accepts integers at both ends of their range and refuses one past either end', () => {
+    expect(loadConfig({ PORT: '0' }).port).to.equal(0);
+    expect(loadConfig({ PORT: '65535' }).port).to.equal(65535);
+    expect(problemWith({ PORT: '65536' })).to.equal('PORT must be an integer from 0 to 65535 (got "65536")');
+    expect(problemWith({ PORT: '70000' })).to.include('PORT');
+    expect(problemWith({ PORT: '-1' })).to.include('PORT');
+    expect(problemWith({ PORT: '80.5' })).to.include('PORT');
+    expect(loadConfig({ DB_POOL_MAX: '1' }).dbPoolMax).to.equal(1);
+    expect(loadConfig({ DB_POOL_MAX: '200' }).dbPoolMax).to.equal(200);
+    expect(problemWith({ DB_POOL_MAX: '201' })).to.include('DB_POOL_MAX must be an integer from 1 to 200');
+    expect(loadConfig({ TRUST_PROXY: '10' }).trustProxyHops).to.equal(10);
+    expect(problemWith({ TRUST_PROXY: '11' })).to.include('TRUST_PROXY');
+  });
+
+  it('takes a JWT lifetime in seconds or with a unit, nothing around it', () => {
+    for (const good of ['3600', '7d', '12h', '30m', '1.5h', '500ms', '2 w', '1y']) {
+      expect(loadConfig({ JWT_EXPIRES_IN: good }).jwtExpiresIn, good).to.equal(good);
+    }
+    for (const bad of ['x7d', '7dx', '7 days', '1.5', 'd', '7d;rm']) {
+      expect(problemWith({ JWT_EXPIRES_IN: bad }), bad).to.equal(
+        `JWT_EXPIRES_IN must be seconds or a duration like 7d, 12h, 30m (got "${bad}")`,
+      );
+    }
+  });
+
+  it('takes body limits in bytes, kb or mb, any case, nothing around them', () => {
+    for (const good of ['1048576', '1mb', '512KB', '64 kb', '100b']) {
+      expect(loadConfig({ BODY_LIMIT: good, GRAPHQL_BODY_LIMIT: good }).bodyLimit, good).to.equal(good);
+    }
+    for (const bad of ['x1mb', '1mbx', '1gb', '1.5mb', 'mb']) {
+      expect(problemWith({ BODY_LIMIT: bad }), bad).to.include('BODY_LIMIT must be a size');
+      expect(problemWith({ GRAPHQL_BODY_LIMIT: bad }), bad).to.include('GRAPHQL_BODY_LIMIT must be a size');
+    }
+    expect(loadConfig({ GRAPHQL_BODY_LIMIT: '128kb' }).graphql.bodyLimit).to.equal('128kb');
+  });
+
+  it('reads each duration unit, around spaces, and nothing else', () => {
+    expect(['1', '1s', '1m', '1h', '1d', '1w'].map(durationSeconds)).to.deep.equal([1, 1, 60, 3600, 86_400, 604_800]);
+    expect(durationSeconds(' 15 m ')).to.equal(900);
+    expect(durationSeconds('x15m')).to.equal(undefined);
+    expect(durationSeconds('15mx')).to.equal(undefined);
+    expect(durationSeconds('1y')).to.equal(undefined);
+    expect(durationSeconds('9'.repeat(20))).to.equal(undefined);
+    expect(parseRateLimitRule(' 1 / 1h ')).to.deep.equal({ limit: 1, windowSeconds: 3600 });
+    expect(parseRateLimitRule('x10/15m')).to.equal(undefined);
+    expect(parseRateLimitRule('1.5/15m')).to.equal(undefined);
+    expect(parseRateLimitRule('10/')).to.equal(undefined);
+    expect(parseRateLimitRule(`${'9'.repeat(20)}/1h`)).to.equal(undefined);
+  });
+
+  it('caps the OAuth lifetimes at a day and a year', () => {
+    expect(loadConfig({ OAUTH_ACCESS_TOKEN_TTL: '86400' }).oauth.accessTokenTtlSeconds).to.equal(86_400);
+    expect(problemWith({ OAUTH_ACCESS_TOKEN_TTL: '86401' })).to.equal(
+      'OAUTH_ACCESS_TOKEN_TTL must be a duration like 900, 15m, 12h or 30d, at most 86400 seconds (got "86401")',
+    );
+    expect(loadConfig({ OAUTH_REFRESH_TOKEN_TTL: '366d' }).oauth.refreshTokenTtlSeconds).to.equal(366 * 86_400);
+    expect(problemWith({ OAUTH_REFRESH_TOKEN_TTL: '367d' })).to.include('OAUTH_REFRESH_TOKEN_TTL');
+  });
+
+  it('compares the paired timeouts at their boundary', () => {
+    expect(loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '10000', HTTP_REQUEST_TIMEOUT_MS: '10000' })).to.include({
+      httpHeadersTimeoutMs: 10_000,
+      httpRequestTimeoutMs: 10_000,
+    });
+    expect(problemWith({ JOBS_TIMEOUT_MS: '60000', JOBS_LEASE_MS: '60000' })).to.equal(
+      'JOBS_LEASE_MS must be larger than JOBS_TIMEOUT_MS',
+    );
+    expect(loadConfig({ JOBS_RETRY_BASE_MS: '5000', JOBS_RETRY_MAX_MS: '5000' }).jobs).to.include({
+      retryBaseMs: 5000,
+      retryMaxMs: 5000,
+    });
+  });
+
+  it('needs a production JWT_SECRET of 32 characters, not 31', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app' };
+    expect(loadConfig({ ...production, JWT_SECRET: 'c'.repeat(32) }).jwtSecret).to.have.length(32);
+    expect(problemWith({ ...production, JWT_SECRET: 'c'.repeat(31) })).to.equal(
+      'JWT_SECRET must be at least 32 characters in production',
+    );
+  });
+
+  it('accepts both PostgreSQL URL schemes and says when a URL does not parse', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/app' }).databaseUrl).to.equal('postgresql://db/app');
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/app' }).databaseUrl).to.equal('postgres://db/app');
+    expect(problemWith({ DATABASE_URL: 'not a url' })).to.equal('DATABASE_URL is not a valid URL');
+    expect(problemWith({ SMTP_URL: 'not a url' })).to.equal('SMTP_URL is not a valid URL');
+    expect(loadConfig({ SMTP_URL: 'smtps://u:p@mail.example:465' }).mail.smtpUrl).to.equal(
+      'smtps://u:p@mail.example:465',
+    );
+  });
+
+  it('wants a Sentry DSN with a key and a project id, under a path or not', () => {
+    expect(loadConfig({ SENTRY_DSN: 'https://key@sentry.example/sub/42' }).sentryDsn).to.equal(
+      'https://key@sentry.example/sub/42',
+    );
+    for (const bad of ['https://key@sentry.example/', 'https://key@sentry.example/42/', 'https://key@host/4-2']) {
+      expect(problemWith({ SENTRY_DSN: bad }), bad).to.include('SENTRY_DSN must look like');
+    }
+  });
+
+  it('trims and drops empty entries of the lists', () => {
+    expect(loadConfig({ CORS_ORIGINS: ' https://a.example , ,https://b.example ' }).corsOrigins).to.deep.equal([
+      'https://a.example',
+      'https://b.example',
+    ]);
+    expect(loadConfig({ OAUTH_CLIENT_IDS: ' web , ,ios' }).oauth.clientIds).to.deep.equal(['web', 'ios']);
+    expect(loadConfig({ OAUTH_CLIENT_IDS: ' , ' }).oauth.clientIds).to.equal(undefined);
+  });
+
+  it('keeps an in-memory embedded database as it is and resolves a folder', () => {
+    expect(loadConfig({ PGLITE_DATA_DIR: 'memory://x' }).embeddedDataDir).to.equal('memory://x');
+    expect(loadConfig({ PGLITE_DATA_DIR: 'db/files' }).embeddedDataDir).to.equal(path.resolve('db/files'));
+  });
+
+  it('reads LOG_FORMAT in any case', () => {
+    expect(loadConfig({ LOG_FORMAT: 'JSON' }).logFormat).to.equal('json');
+  });
+
   it('treats blank values as unset', () => {
     expect(loadConfig({ DATABASE_URL: '  ', PORT: '' })).to.include({ databaseUrl: undefined, port: 3000 });
   });

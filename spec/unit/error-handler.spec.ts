@@ -3,7 +3,15 @@ import { expect } from 'chai';
 import { ValidationError } from 'class-validator';
 import { HttpError, BadRequestError as RcBadRequestError } from 'routing-controllers';
 import { fieldOfUniqueConstraint } from '../../src/db/database-errors';
-import { AlreadyTaken, Forbidden, Invalid, NotFound, Unauthenticated } from '../../src/domain/errors';
+import {
+  AlreadyTaken,
+  Forbidden,
+  Invalid,
+  NotFound,
+  OAuthRefusal,
+  RateLimited,
+  Unauthenticated,
+} from '../../src/domain/errors';
 import { describeError } from '../../src/http/error-handler';
 import { UnprocessableError } from '../../src/http/errors';
 import { flattenValidationErrors } from '../../src/validation/flatten-errors';
@@ -41,6 +49,91 @@ describe('describeError', () => {
     const parent = Object.assign(new ValidationError(), { property: 'user', children: [child] });
     Object.assign(error, { errors: [parent] });
     expect(describeError(error)).to.deep.equal({ status: 422, messages: ['email must be an email address'] });
+  });
+
+  it('maps the rate limit to 429 and OAuth refusals to 400, a failed client authentication to 401', () => {
+    expect(describeError(new RateLimited(30))).to.deep.equal({
+      status: 429,
+      messages: ['too many requests, retry in 30 seconds'],
+    });
+    expect(describeError(new OAuthRefusal('invalid_grant', 'refresh token is spent'))).to.deep.equal({
+      status: 400,
+      messages: ['refresh token is spent'],
+    });
+    expect(describeError(new OAuthRefusal('invalid_client', 'unknown client'))).to.include({ status: 401 });
+  });
+
+  it('answers a unique violation on a constraint it cannot name with a generic 422', () => {
+    const violation = new UniqueConstraintViolationException(new Error('duplicate key'));
+    Object.assign(violation, { constraint: 'some_pkey' });
+    expect(describeError(violation)).to.deep.equal({ status: 422, messages: ['already exists'] });
+  });
+
+  it('answers validation failures without a message with a generic one', () => {
+    const error = Object.assign(new RcBadRequestError('Invalid body'), { errors: [] });
+    expect(describeError(error)).to.deep.equal({ status: 422, messages: ['request body is invalid'] });
+  });
+
+  it('names the invalid parameter without quoting the value', () => {
+    // What routing-controllers throws when a query parameter does not parse (not exported by it).
+    const invalid = Object.assign(
+      new HttpError(400, 'Given parameter limit is invalid. Value ("<script>") cannot be parsed into number.'),
+      { name: 'ParamNormalizationError' },
+    );
+    expect(describeError(invalid)).to.deep.equal({
+      status: 422,
+      messages: ['limit is invalid'],
+    });
+    const unparsable = Object.assign(
+      new HttpError(400, 'Given parameter filter is invalid. Value ("{oops") cannot be parsed into JSON.'),
+      { name: 'ParameterParseJsonError' },
+    );
+    expect(describeError(unparsable)).to.deep.equal({
+      status: 422,
+      messages: ['filter is invalid'],
+    });
+    const unnamed = Object.assign(new HttpError(400, 'something odd'), { name: 'ParamNormalizationError' });
+    expect(describeError(unnamed)).to.deep.equal({ status: 422, messages: ['parameter is invalid'] });
+  });
+
+  it('keeps the parameter, not the route, of a missing required parameter', () => {
+    const missing = Object.assign(new HttpError(400, 'Query parameter "tag" is required for request on GET /x'), {
+      name: 'ParamRequiredError',
+    });
+    expect(describeError(missing)).to.deep.equal({ status: 422, messages: ['Query parameter "tag" is required'] });
+  });
+
+  it("keeps another routing-controllers error's status with its standard reason, 500 when it is no error status", () => {
+    const denied = Object.assign(new HttpError(403, 'Access is denied for request on GET /x'), {
+      name: 'AccessDeniedError',
+    });
+    expect(describeError(denied)).to.deep.equal({
+      status: 403,
+      messages: ['you are not allowed to do this'],
+    });
+    expect(describeError(new HttpError(418))).to.deep.equal({ status: 418, messages: ["i'm a teapot"] });
+    expect(describeError(new HttpError(400))).to.deep.equal({ status: 400, messages: ['bad request'] });
+    expect(describeError(new HttpError(599))).to.deep.equal({ status: 599, messages: ['error'] });
+    expect(describeError(new HttpError(302))).to.deep.equal({ status: 500, messages: ['internal server error'] });
+    expect(describeError(new HttpError(600))).to.deep.equal({ status: 500, messages: ['internal server error'] });
+  });
+
+  it('keeps the 4xx of errors raised with ctx.throw, with their standard reason only', () => {
+    expect(describeError(Object.assign(new Error('secret'), { status: 413 }))).to.deep.equal({
+      status: 413,
+      messages: ['payload too large'],
+    });
+    expect(describeError(Object.assign(new Error('x'), { status: 400 }))).to.deep.equal({
+      status: 400,
+      messages: ['bad request'],
+    });
+    expect(describeError(Object.assign(new Error('x'), { status: 499 }))).to.deep.equal({
+      status: 499,
+      messages: ['error'],
+    });
+    expect(describeError(Object.assign(new Error('x'), { status: 399 }))).to.include({ status: 500 });
+    expect(describeError(Object.assign(new Error('x'), { status: '404' }))).to.include({ status: 500 });
+    expect(describeError(null)).to.include({ status: 500 });
   });
 
   it('maps a missing authorization to 401', () => {

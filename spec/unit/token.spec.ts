@@ -1,8 +1,11 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
+import type { Action } from 'routing-controllers';
 import { loadConfig } from '../../src/config/config';
-import { tokenFromAuthorizationHeader } from '../../src/http/auth';
+import { authCheckers, tokenFromAuthorizationHeader } from '../../src/http/auth';
+import { UnauthorizedError } from '../../src/http/errors';
 import { isTokenClaims, TokenService } from '../../src/modules/users/token.service';
+import type { User } from '../../src/modules/users/user.entity';
 
 describe('TokenService', () => {
   const config = loadConfig({ JWT_SECRET: 'unit-secret', JWT_EXPIRES_IN: '1h' });
@@ -64,8 +67,58 @@ describe('tokenFromAuthorizationHeader', () => {
       `Digest ${jwtLike}`,
       'Token abc',
       `Token ${jwtLike} extra`,
+      // The scheme is the whole first word.
+      `XToken ${jwtLike}`,
+      `NotBearer ${jwtLike}`,
     ]) {
       expect(tokenFromAuthorizationHeader(header), String(header)).to.equal(null);
+    }
+  });
+});
+
+describe('authCheckers', () => {
+  const alice = { id: 7, username: 'alice' } as User;
+
+  /** A request as routing-controllers hands it to the checkers: its Koa context. */
+  function action(authorization: string, claims?: unknown): Action {
+    const context = { get: (name: string) => (name === 'authorization' ? authorization : ''), state: { jwt: claims } };
+    return { context, request: {}, response: {} } as unknown as Action;
+  }
+
+  function checkers() {
+    const lookups: number[] = [];
+    const found = authCheckers(async (id) => {
+      lookups.push(id);
+      return id === alice.id ? alice : null;
+    });
+    return { ...found, lookups };
+  }
+
+  it('authorizes a request whose token names an existing user, looking the user up once', async () => {
+    const { authorizationChecker, currentUserChecker, lookups } = checkers();
+    const request = action('Token a.b.c', { sub: '7' });
+    expect(await authorizationChecker(request)).to.equal(true);
+    expect(await currentUserChecker(request)).to.equal(alice);
+    expect(lookups).to.deep.equal([7]);
+  });
+
+  it('refuses an anonymous request, which has no current user either', async () => {
+    const { authorizationChecker, currentUserChecker, lookups } = checkers();
+    expect(await authorizationChecker(action(''))).to.equal(false);
+    expect(await currentUserChecker(action(''))).to.equal(undefined);
+    expect(lookups).to.deep.equal([]);
+  });
+
+  it('refuses a token whose user is gone or whose claims are not ours, and says so to optional routes', async () => {
+    for (const claims of [{ sub: '8' }, { sub: 'alice' }, undefined]) {
+      const { authorizationChecker, currentUserChecker } = checkers();
+      const request = action('Token a.b.c', claims);
+      expect(await authorizationChecker(request), JSON.stringify(claims)).to.equal(false);
+      let thrown: unknown;
+      await currentUserChecker(request).catch((error: unknown) => {
+        thrown = error;
+      });
+      expect(thrown, JSON.stringify(claims)).to.be.instanceOf(UnauthorizedError);
     }
   });
 });

@@ -120,6 +120,7 @@ export function describeError(error: unknown): ErrorDescription {
 
   // Errors raised with ctx.throw or http-errors (body reading has its own mapping in json-body).
   const httpLike = error as { status?: unknown; expose?: unknown };
+  // Stryker disable next-line EqualityOperator: a 500 let through here gets the same status and message as below
   if (typeof httpLike?.status === 'number' && httpLike.status >= 400 && httpLike.status < 500) {
     return { status: httpLike.status, messages: [(STATUS_CODES[httpLike.status] ?? 'error').toLowerCase()] };
   }
@@ -159,6 +160,7 @@ function describeRoutingControllersError(error: HttpError): ErrorDescription {
     }
     case 'ParamRequiredError':
       // "Query parameter "tag" is required for request on GET /x": names the parameter only.
+      // Stryker disable next-line Regex: the message is one line, so .* reaches its end with or without $
       return { status: 422, messages: [error.message.replace(/ for request on .*$/, '')] };
     default: {
       const status = error.httpCode >= 400 && error.httpCode < 600 ? error.httpCode : 500;
