@@ -47,7 +47,7 @@ export class ArticlesService {
       tagList: normalizeTags(input.tagList ?? []),
       author,
     });
-    await this.articles.insertNew(article);
+    await this.articles.insertNew(article, () => uniqueSlug(input.title));
     // Nothing else can be known about an article this new: mapped from the entity, not read back.
     return newArticleView(article);
   }
