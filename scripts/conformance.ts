@@ -336,8 +336,7 @@ async function runAgainstProcesses(collection: string, processes: number): Promi
     fail(
       '--processes needs a PostgreSQL server: set CONFORMANCE_DATABASE_URL or DATABASE_URL (many processes cannot share the embedded database)',
     );
-  // Admin work (create, migrate, drop) directly on the server, never through a pooler.
-  const adminDatabaseUrl = adminUrl;
+  // adminUrl: admin work (create, migrate, drop) directly on the server, never through a pooler.
 
   console.log('conformance: building (npm run build)');
   const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
@@ -346,10 +345,10 @@ async function runAgainstProcesses(collection: string, processes: number): Promi
   });
   if (build.status !== 0) fail('the build failed');
 
-  await recreateOwnedDatabase(adminDatabaseUrl, 'conformance');
+  await recreateOwnedDatabase(adminUrl, 'conformance');
   // A transaction pooler cannot carry the app's statement_timeout: the database gives it.
   const pooled = (process.env.DATABASE_POOLER ?? 'none').toLowerCase() !== 'none';
-  if (pooled) await setDatabaseStatementTimeout(adminDatabaseUrl, loadConfig(process.env).dbStatementTimeoutMs);
+  if (pooled) await setDatabaseStatementTimeout(adminUrl, loadConfig(process.env).dbStatementTimeoutMs);
   const servers: ServerChild[] = [];
   let proxy: RoundRobinProxy | undefined;
   let cleaned: Promise<number> | undefined;
@@ -358,7 +357,7 @@ async function runAgainstProcesses(collection: string, processes: number): Promi
     cleaned ??= (async () => {
       await proxy?.close();
       const codes = await Promise.all(servers.map(stopServer));
-      await dropOwnedDatabase(adminDatabaseUrl);
+      await dropOwnedDatabase(adminUrl);
       const unclean = codes.map((code, i) => ({ code, i })).filter(({ code }) => code !== 0);
       for (const { code, i } of unclean)
         console.error(`conformance: server ${i + 1} exited with ${code} after SIGTERM`);
@@ -373,7 +372,7 @@ async function runAgainstProcesses(collection: string, processes: number): Promi
   try {
     // Migrated once, here: N processes racing to apply the same migrations would fail.
     const migrated = await bootstrap({
-      config: loadConfig({ ...process.env, DATABASE_URL: adminDatabaseUrl }),
+      config: loadConfig({ ...process.env, DATABASE_URL: adminUrl }),
       migrate: true,
     });
     await migrated.close();

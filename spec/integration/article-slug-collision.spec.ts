@@ -9,20 +9,26 @@ import { em } from '../support/test-env';
  * A slug is the title plus 6 random characters (36^6 ≈ 2.2 billion): among ~11,000 articles with
  * one title the bench met a taken suffix, and the client got 422 for a conflict it did not cause.
  */
+/** A new, unsaved article given the slug of an existing one, and the repository to insert it with. */
+async function articleUnderTakenSlug(title: string) {
+  const { user } = await createUser();
+  const taken = await createArticle(user);
+  const fork = em();
+  const articles = fork.getRepository(Article) as unknown as ArticleRepository;
+  const article = articles.create({
+    slug: taken.slug,
+    title,
+    description: 'd',
+    body: 'b',
+    tagList: [],
+    author: fork.getReference(User, user.id),
+  });
+  return { articles, article, taken };
+}
+
 describe('ArticleRepository.insertNew when the random slug is already taken', () => {
   it('inserts the article under the next slug the generator gives, once per taken one', async () => {
-    const { user } = await createUser();
-    const taken = await createArticle(user);
-    const fork = em();
-    const articles = fork.getRepository(Article) as unknown as ArticleRepository;
-    const article = articles.create({
-      slug: taken.slug,
-      title: 'Collides',
-      description: 'd',
-      body: 'b',
-      tagList: [],
-      author: fork.getReference(User, user.id),
-    });
+    const { articles, article, taken } = await articleUnderTakenSlug('Collides');
     const next = [taken.slug, `collides-${Date.now().toString(36)}`];
     await articles.insertNew(article, () => next.shift() ?? 'unreachable');
     expect(next, 'both generated slugs were used').to.deep.equal([]);
@@ -32,18 +38,7 @@ describe('ArticleRepository.insertNew when the random slug is already taken', ()
   });
 
   it('gives up after a few taken slugs instead of looping', async () => {
-    const { user } = await createUser();
-    const taken = await createArticle(user);
-    const fork = em();
-    const articles = fork.getRepository(Article) as unknown as ArticleRepository;
-    const article = articles.create({
-      slug: taken.slug,
-      title: 'Always taken',
-      description: 'd',
-      body: 'b',
-      tagList: [],
-      author: fork.getReference(User, user.id),
-    });
+    const { articles, article, taken } = await articleUnderTakenSlug('Always taken');
     let asked = 0;
     const error = await articles
       .insertNew(article, () => {
