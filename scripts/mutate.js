@@ -6,6 +6,7 @@
  *   npm run mutate -- src/modules/articles/slug.ts src/http/error-handler.ts
  *   npm run mutate -- src/http --concurrency 1           # options after the paths go to Stryker
  *   npm run mutate -- --summary                          # reprint the last report's table only
+ *   npm run mutate -- src/http --survivors               # the table, then every surviving mutant
  *
  * Each target (the set of paths given) keeps its own report and incremental file under
  * reports/mutation/<target>/ (MUTATE_REPORT_DIR, read by stryker.config.mjs): Stryker's
@@ -24,8 +25,9 @@ const { spawnSync } = require('node:child_process');
 const ROOT = path.resolve(__dirname, '..');
 
 function main(argv) {
-  const summaryOnly = argv.includes('--summary');
-  const rest = argv.filter((arg) => arg !== '--summary');
+  const listSurvivors = argv.includes('--survivors');
+  const summaryOnly = listSurvivors || argv.includes('--summary');
+  const rest = argv.filter((arg) => arg !== '--summary' && arg !== '--survivors');
   const firstOption = rest.findIndex((arg) => arg.startsWith('-'));
   const targets = firstOption === -1 ? rest : rest.slice(0, firstOption);
   const strykerOptions = firstOption === -1 ? [] : rest.slice(firstOption);
@@ -62,7 +64,9 @@ function main(argv) {
     console.error(`npm run mutate: no report at ${reportFile}`);
     return 1;
   }
-  printScores(JSON.parse(fs.readFileSync(reportFile, 'utf8')));
+  const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+  printScores(report);
+  if (listSurvivors) printSurvivors(report);
   return 0;
 }
 
@@ -144,6 +148,29 @@ function printScores(report) {
   const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(`\n${line(header)}`);
   for (const r of rows) console.log(r ? line(r) : '-'.repeat(widths.reduce((a, w) => a + w + 2, -2)));
+}
+
+/**
+ * What the specs still miss: each surviving or uncovered mutant as file:line, the mutator, and the
+ * code it put there, under the source line it changed (the work list for the next specs).
+ */
+function printSurvivors(report) {
+  for (const [file, { source, mutants }] of Object.entries(report.files)) {
+    const lines = source.split('\n');
+    const missed = mutants
+      .filter(({ status }) => status === 'Survived' || status === 'NoCoverage')
+      .sort((a, b) => a.location.start.line - b.location.start.line);
+    if (missed.length === 0) continue;
+    console.log(`\n${path.relative(ROOT, path.resolve(ROOT, file))}`);
+    for (const { status, mutatorName, replacement, location } of missed) {
+      const at = location.start.line;
+      const shown = (replacement ?? '').replace(/\s+/g, ' ').slice(0, 80);
+      console.log(
+        `  ${String(at).padStart(4)}  ${status === 'NoCoverage' ? 'no coverage' : 'survived'}  ${mutatorName}: ${shown}`,
+      );
+      console.log(`        | ${lines[at - 1].trim().slice(0, 110)}`);
+    }
+  }
 }
 
 process.exitCode = main(process.argv.slice(2));

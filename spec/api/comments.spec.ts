@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { authHeader, createArticle, createUser } from '../support/factories';
-import { api } from '../support/test-env';
+import { api, testEnvironment } from '../support/test-env';
 
 async function articleWithComment() {
   const author = await createUser();
@@ -37,13 +37,17 @@ describe('POST /api/articles/:slug/comments', () => {
     }
   });
 
-  it('returns 404 for an unknown article', async () => {
+  it('returns 404 for an unknown article, and the comment lands on no other article', async () => {
+    const { article } = await articleWithComment();
     const commenter = await createUser();
-    await api()
+    const response = await api()
       .post('/api/articles/no-such-article/comments')
       .set(authHeader(commenter))
       .send({ comment: { body: 'hello?' } })
       .expect(404);
+    expect(response.body).to.deep.equal({ errors: { body: ['article not found'] } });
+    const list = await api().get(`/api/articles/${article.slug}/comments`).expect(200);
+    expect(list.body.comments.map((c: { body: string }) => c.body)).to.deep.equal(['First!']);
   });
 
   it('returns 401 without a token', async () => {
@@ -83,7 +87,21 @@ describe('GET /api/articles/:slug/comments', () => {
   });
 
   it('returns 404 for an unknown article', async () => {
-    await api().get('/api/articles/no-such-article/comments').expect(404);
+    const response = await api().get('/api/articles/no-such-article/comments').expect(404);
+    expect(response.body).to.deep.equal({ errors: { body: ['article not found'] } });
+  });
+
+  it('reads the comments in one statement, and looks for the article only when there are none', async () => {
+    const { article } = await articleWithComment();
+    const empty = await createArticle((await createUser()).user);
+    const { sqlLog } = testEnvironment();
+    const articleReads = () => sqlLog.all.filter((sql) => /from "?articles"?/i.test(sql) && !/comments/i.test(sql));
+    sqlLog.clear();
+    await api().get(`/api/articles/${article.slug}/comments`).expect(200);
+    expect(articleReads(), sqlLog.all.join('\n')).to.have.length(0);
+    sqlLog.clear();
+    await api().get(`/api/articles/${empty.slug}/comments`).expect(200);
+    expect(articleReads(), sqlLog.all.join('\n')).to.have.length(1);
   });
 });
 
@@ -119,9 +137,10 @@ describe('DELETE /api/articles/:slug/comments/:id', () => {
 
   it('returns 404 for an unknown or out-of-range id, 422 for a non-numeric one', async () => {
     const { commenter, article } = await articleWithComment();
-    for (const id of ['999999999', '99999999999999', '0', '-1']) {
+    for (const id of ['999999999', '99999999999999', '0', '-1', '1.5', '1e300', 'Infinity', '-Infinity']) {
       const response = await api().delete(`/api/articles/${article.slug}/comments/${id}`).set(authHeader(commenter));
       expect(response.status, id).to.equal(404);
+      expect(response.body, id).to.deep.equal({ errors: { body: ['comment not found'] } });
     }
     await api().delete(`/api/articles/${article.slug}/comments/abc`).set(authHeader(commenter)).expect(422);
   });

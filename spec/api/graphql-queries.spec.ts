@@ -119,6 +119,18 @@ describe('GraphQL queries (POST /graphql)', () => {
       expect(body.data.article.comments[0].author).to.deep.equal({ username: reader.user.username });
     });
 
+    it("shows whether the viewer follows each comment's author", async () => {
+      const fan = await createUser();
+      await api().post(`/api/profiles/${reader.user.username}/follow`).set(authHeader(fan)).expect(200);
+      const query = `query ($slug: String!) { article(slug: $slug) { comments { author { username following } } } }`;
+      const asFan = await graphql(query, { slug: slugs[0] }, fan.token).expect(200);
+      expect(asFan.body.data.article.comments).to.deep.equal([
+        { author: { username: reader.user.username, following: true } },
+      ]);
+      const anonymous = await graphql(query, { slug: slugs[0] }).expect(200);
+      expect(anonymous.body.data.article.comments[0].author.following).to.equal(false);
+    });
+
     it('is NOT_FOUND for an unknown slug', async () => {
       const { body } = await graphql('{ article(slug: "no-such-article") { slug } }').expect(200);
       expect(errorCodes(body)).to.deep.equal(['NOT_FOUND']);

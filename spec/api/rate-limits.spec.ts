@@ -332,6 +332,25 @@ describe('abuse limits', () => {
     });
   });
 
+  describe('RATE_LIMITS=off (the suite\'s own app)', () => {
+    it('counts nothing: no login, failed or successful, REST or GraphQL, touches a counter', async () => {
+      const { user } = await createUser();
+      const { sqlLog } = testEnvironment();
+      sqlLog.clear();
+      await api().post('/api/users/login').send({ user: { email: user.email, password: 'wrong' } }).expect(401);
+      await api().post('/api/users/login').send({ user: { email: user.email, password: DEFAULT_PASSWORD } }).expect(200);
+      const loggedIn = await api()
+        .post('/graphql')
+        .send({
+          query: 'mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { username } }',
+          variables: { email: user.email, password: DEFAULT_PASSWORD },
+        })
+        .expect(200);
+      expect(loggedIn.body).to.deep.equal({ data: { login: { username: user.username } } });
+      expect(sqlLog.all.filter((sql) => /rate_limit_counters/.test(sql))).to.deep.equal([]);
+    });
+  });
+
   describe('expired counters', () => {
     it('are purged (the CLI and the every-Nth-check purge), live ones kept', async () => {
       const counters = em().getRepository(RateLimitCounter) as unknown as RateLimitRepository;

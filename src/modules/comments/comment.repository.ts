@@ -36,7 +36,6 @@ export class CommentRepository extends EntityRepository<Comment> {
     viewerId: number | undefined,
   ): Promise<Map<string, CommentView[]>> {
     const bySlug = new Map<string, CommentView[]>();
-    if (slugs.length === 0) return bySlug;
     const rows = await readRows<(CommentRow & { article_slug: string })[]>(
       this.getEntityManager(),
       FIRST_COMMENTS_OF_MANY.text,

@@ -2,7 +2,6 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Service } from 'typedi';
 import type { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/tokens';
-import { PG_INTEGER_MAX } from '../../db/pg-limits';
 import { Forbidden, NotFound } from '../../domain/errors';
 import { Article } from '../articles/article.entity';
 import { ArticleRepository } from '../articles/article.repository';
@@ -64,12 +63,13 @@ export class CommentsService {
     return newCommentView(comment);
   }
 
-  /** 404 unless the comment exists on this article; 403 unless the user wrote it. */
+  /**
+   * 404 unless the comment exists on this article; 403 unless the user wrote it. Any integer may
+   * be looked up (0, negative or beyond PostgreSQL's integer just match nothing); a non-integer
+   * is no id at all, and Infinity would reach the SQL as a bare word.
+   */
   async delete(user: User, slug: string, id: number): Promise<void> {
-    const comment =
-      Number.isSafeInteger(id) && id >= 1 && id <= PG_INTEGER_MAX
-        ? await this.comments.findOne({ id, article: { slug } })
-        : null;
+    const comment = Number.isSafeInteger(id) ? await this.comments.findOne({ id, article: { slug } }) : null;
     if (!comment) throw new NotFound('comment not found');
     if (comment.author.id !== user.id) throw new Forbidden('only the author may delete this comment');
     await this.em.remove(comment).flush();
