@@ -14,13 +14,18 @@ describe('POST /auth (flask-jwt style)', () => {
     await api().get('/protected').set('Authorization', `JWT ${response.body.access_token}`).expect(200);
   });
 
-  it('returns 401 for a wrong password or an unknown username', async () => {
+  it('returns 401 for a wrong password or an unknown username, with one message for both', async () => {
     const { user } = await createUser();
-    await api().post('/auth').send({ username: user.username, password: 'wrong password' }).expect(401);
-    await api()
+    const wrongPassword = await api()
+      .post('/auth')
+      .send({ username: user.username, password: 'wrong password' })
+      .expect(401);
+    const unknownUser = await api()
       .post('/auth')
       .send({ username: `${user.username}-nobody`, password: DEFAULT_PASSWORD })
       .expect(401);
+    expect(wrongPassword.body).to.deep.equal({ errors: { body: ['username or password is invalid'] } });
+    expect(unknownUser.body).to.deep.equal(wrongPassword.body);
   });
 
   it('returns 422 when username or password is missing', async () => {

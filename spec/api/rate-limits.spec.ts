@@ -332,17 +332,24 @@ describe('abuse limits', () => {
     });
   });
 
-  describe('RATE_LIMITS=off (the suite\'s own app)', () => {
+  describe("RATE_LIMITS=off (the suite's own app)", () => {
     it('counts nothing: no login, failed or successful, REST or GraphQL, touches a counter', async () => {
       const { user } = await createUser();
       const { sqlLog } = testEnvironment();
       sqlLog.clear();
-      await api().post('/api/users/login').send({ user: { email: user.email, password: 'wrong' } }).expect(401);
-      await api().post('/api/users/login').send({ user: { email: user.email, password: DEFAULT_PASSWORD } }).expect(200);
+      await api()
+        .post('/api/users/login')
+        .send({ user: { email: user.email, password: 'wrong' } })
+        .expect(401);
+      await api()
+        .post('/api/users/login')
+        .send({ user: { email: user.email, password: DEFAULT_PASSWORD } })
+        .expect(200);
       const loggedIn = await api()
         .post('/graphql')
         .send({
-          query: 'mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { username } }',
+          query:
+            'mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { username } }',
           variables: { email: user.email, password: DEFAULT_PASSWORD },
         })
         .expect(200);

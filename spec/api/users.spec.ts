@@ -36,6 +36,15 @@ describe('POST /api/users', () => {
     }
   });
 
+  it('returns 422 for an email with spaces around it (it is stored as sent, so it must be sent bare)', async () => {
+    const input = uniqueUserInput();
+    const response = await api()
+      .post('/api/users')
+      .send({ user: { ...input, email: ` ${input.email} ` } })
+      .expect(422);
+    expect(response.body).to.deep.equal({ errors: { body: ['email must be an email address'] } });
+  });
+
   it('returns 422 for an invalid email, a short password and an unsafe username', async () => {
     const input = { ...uniqueUserInput(), email: 'not-an-email', password: 'short', username: 'has space' };
     const response = await api().post('/api/users').send({ user: input }).expect(422);
@@ -272,6 +281,22 @@ describe('PUT /api/user', () => {
       .send({ user: { bio: null, image: '' } })
       .expect(200);
     expect(response.body.user).to.include({ bio: null, image: null, email: user.email, username: user.username });
+  });
+
+  it('changes only the fields sent: a new bio keeps the image, a new image keeps the bio', async () => {
+    const { user, token } = await createUser({ bio: 'old bio', image: 'https://example.com/old.png' });
+    const bio = await api()
+      .put('/api/user')
+      .set('Authorization', `Token ${token}`)
+      .send({ user: { bio: 'new bio' } })
+      .expect(200);
+    expect(bio.body.user).to.include({ bio: 'new bio', image: 'https://example.com/old.png', email: user.email });
+    const image = await api()
+      .put('/api/user')
+      .set('Authorization', `Token ${token}`)
+      .send({ user: { image: 'https://example.com/new.png' } })
+      .expect(200);
+    expect(image.body.user).to.include({ bio: 'new bio', image: 'https://example.com/new.png' });
   });
 
   it('keeps its own email and username without calling them taken', async () => {

@@ -25,6 +25,39 @@ describe('TokenService', () => {
     expect(jwt.verify(token, 'unit-secret', { algorithms: ['HS256'] })).to.include({ sub: '7', username: 'bob' });
     expect(() => jwt.verify(token, 'other-secret', { algorithms: ['HS256'] })).to.throw(jwt.JsonWebTokenError);
   });
+
+  describe('forCaller: the token to answer GET or PUT /api/user with', () => {
+    const now = () => Math.floor(Date.now() / 1000);
+    /** A token signed a minute ago that expires in ten: what an OAuth client would present. */
+    function presented(username: string) {
+      const raw = jwt.sign({ username, sub: '42', iat: now() - 60, exp: now() + 600 }, 'unit-secret');
+      return { raw, username, expiresAt: now() + 600 };
+    }
+
+    it('is the presented token itself while it still names the user (not a fresh signature)', () => {
+      const token = presented('alice');
+      expect(tokens.forCaller({ id: 42, username: 'alice' }, token)).to.equal(token.raw);
+    });
+
+    it('is a new token for a renamed user that expires with the presented one, never later', () => {
+      const token = presented('alice');
+      const renewed = jwt.decode(tokens.forCaller({ id: 42, username: 'alicia' }, token)) as jwt.JwtPayload;
+      expect(renewed).to.include({ sub: '42', username: 'alicia' });
+      expect(renewed.exp).to.be.within(token.expiresAt - 1, token.expiresAt);
+    });
+
+    it('expires in a second at the least, even when the presented one just expired', () => {
+      const token = { ...presented('alice'), expiresAt: now() - 5 };
+      const renewed = jwt.decode(tokens.forCaller({ id: 42, username: 'alicia' }, token)) as jwt.JwtPayload;
+      expect((renewed.exp ?? 0) - (renewed.iat ?? 0)).to.equal(1);
+    });
+
+    it('lasts JWT_EXPIRES_IN for a renamed user whose token had no expiry', () => {
+      const { raw, username } = presented('alice');
+      const renewed = jwt.decode(tokens.forCaller({ id: 42, username: 'alicia' }, { raw, username })) as jwt.JwtPayload;
+      expect((renewed.exp ?? 0) - (renewed.iat ?? 0)).to.equal(3600);
+    });
+  });
 });
 
 describe('isTokenClaims', () => {

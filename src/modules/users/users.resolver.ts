@@ -76,6 +76,7 @@ export class UsersResolver {
   /** As on REST (TokenService.forCaller): never a token that outlives the one the caller sent. */
   private callerToken(context: GraphqlContext, user: { id: number; username: string }): string {
     const presented = context.koa.state.authentication?.token;
+    // Stryker disable next-line StringLiteral: an invariant's message (requireViewer authenticated this request with a token)
     if (!presented) throw new Error('a GraphQL viewer without the token that authenticated it');
     return this.tokens.forCaller(user, presented);
   }

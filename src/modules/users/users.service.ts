@@ -27,7 +27,8 @@ export class UsersService {
     await this.assertAvailable({ email: input.email, username });
     const passwordHash = await hashPassword(input.password);
     return this.em.transactional(async (em) => {
-      const user = em.create(User, { email: input.email.trim(), username, passwordHash });
+      // No trimming: the DTO refuses an email with spaces around it (IsEmail).
+      const user = em.create(User, { email: input.email, username, passwordHash });
       await this.flushClaimingUniqueFields(em);
       await em.getRepository(Job).enqueue(welcomeMailJob(user.id));
       return user;
@@ -53,15 +54,11 @@ export class UsersService {
   }
 
   async update(user: User, changes: UpdateUser): Promise<User> {
-    const email = changes.email?.trim();
+    const { email } = changes;
     const username = changes.username === undefined ? undefined : normalizeUsername(changes.username);
-    await this.assertAvailable(
-      {
-        email: email !== undefined && email.toLowerCase() !== user.email.toLowerCase() ? email : undefined,
-        username: username !== undefined && username !== user.username ? username : undefined,
-      },
-      user.id,
-    );
+    // The caller's own account never takes a name from them: the same email in another case, or
+    // the own username re-cased or spelled with a look-alike letter, finds the caller here.
+    await this.assertAvailable({ email, username }, user.id);
     if (email !== undefined) user.email = email;
     if (username !== undefined) user.username = username;
     if (changes.password !== undefined) user.passwordHash = await hashPassword(changes.password);
