@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Tag } from '../../src/modules/tags/tag.entity';
 import { User } from '../../src/modules/users/user.entity';
 import { authHeader, createArticle, createUser, uniqueTag } from '../support/factories';
-import { api, em } from '../support/test-env';
+import { api, em, testEnvironment } from '../support/test-env';
 
 /** Articles by one author under one fresh tag, created one minute apart in the past (oldest first). */
 async function taggedArticles(count = 3) {
@@ -68,6 +68,19 @@ describe('GET /api/articles', () => {
     ]);
     expect(response.body.articles[0]).to.include({ favoritesCount: 1, favorited: false });
     expect(response.body.articlesCount).to.equal(2);
+  });
+
+  it('finds nothing for a blank tag (it is no tag, not "any tag"), and counts without a second statement', async () => {
+    await taggedArticles(1);
+    const { sqlLog } = testEnvironment();
+    sqlLog.clear();
+    const response = await api().get('/api/articles').query({ tag: '   ' }).expect(200);
+    expect(response.body).to.deep.equal({ articles: [], articlesCount: 0 });
+    // An empty first page has a total of 0 without asking: one statement for the page, none more.
+    expect(
+      sqlLog.all.filter((sql) => /from "?articles"?/i.test(sql)),
+      sqlLog.all.join('\n'),
+    ).to.have.length(1);
   });
 
   it('combines filters with AND', async () => {

@@ -76,9 +76,21 @@ describe('POST /api/articles', () => {
     const response = await api()
       .post('/api/articles')
       .set(authHeader(author))
-      .send(newArticle({ tagList: [' Node ', 'node', 'TypeScript', '', '  '] }))
+      .send(newArticle({ tagList: [' Node ', 'node', 'TypeScript', '', '  ', 'Machine    Learning'] }))
       .expect(201);
-    expect(response.body.article.tagList).to.deep.equal(['node', 'typescript']);
+    // Inside a tag, any run of white space is one space.
+    expect(response.body.article.tagList).to.deep.equal(['machine learning', 'node', 'typescript']);
+  });
+
+  it('trims the title it stores (the slug comes from the words alone)', async () => {
+    const author = await createUser();
+    const response = await api()
+      .post('/api/articles')
+      .set(authHeader(author))
+      .send(newArticle({ title: '  Padded title  ' }))
+      .expect(201);
+    expect(response.body.article.title).to.equal('Padded title');
+    expect(response.body.article.slug).to.match(/^padded-title-[a-z0-9]{6}$/);
   });
 
   it('accepts a missing or null tagList as no tags', async () => {
@@ -186,6 +198,24 @@ describe('PUT /api/articles/:slug', () => {
     await api().get(`/api/articles/${article.slug}`).expect(200);
   });
 
+  it('keeps the slug for the same title with white space around it, and stores a new title trimmed', async () => {
+    const author = await createUser();
+    const article = await createArticle(author.user);
+    const same = await api()
+      .put(`/api/articles/${article.slug}`)
+      .set(authHeader(author))
+      .send({ article: { title: `  ${article.title}  ` } })
+      .expect(200);
+    expect(same.body.article).to.include({ slug: article.slug, title: article.title });
+    const renamed = await api()
+      .put(`/api/articles/${article.slug}`)
+      .set(authHeader(author))
+      .send({ article: { title: ' Renamed ' } })
+      .expect(200);
+    expect(renamed.body.article.title).to.equal('Renamed');
+    expect(renamed.body.article.slug).to.match(/^renamed-[a-z0-9]{6}$/);
+  });
+
   it('gives a new title a new slug; the old slug is then 404', async () => {
     const author = await createUser();
     const article = await createArticle(author.user);
@@ -215,11 +245,12 @@ describe('PUT /api/articles/:slug', () => {
 
   it('returns 404 for an unknown slug', async () => {
     const author = await createUser();
-    await api()
+    const response = await api()
       .put('/api/articles/no-such-article')
       .set(authHeader(author))
       .send({ article: { body: 'x' } })
       .expect(404);
+    expect(response.body).to.deep.equal({ errors: { body: ['article not found'] } });
   });
 
   it('returns 422 for a blank field', async () => {
@@ -270,7 +301,8 @@ describe('DELETE /api/articles/:slug', () => {
 
   it('returns 404 for an unknown slug', async () => {
     const author = await createUser();
-    await api().delete('/api/articles/no-such-article').set(authHeader(author)).expect(404);
+    const response = await api().delete('/api/articles/no-such-article').set(authHeader(author)).expect(404);
+    expect(response.body).to.deep.equal({ errors: { body: ['article not found'] } });
   });
 
   it('returns 401 without a token', async () => {

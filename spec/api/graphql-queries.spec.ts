@@ -131,6 +131,28 @@ describe('GraphQL queries (POST /graphql)', () => {
       expect(anonymous.body.data.article.comments[0].author.following).to.equal(false);
     });
 
+    it('gives comments(first:) at most 20, and refuses less than 1 with BAD_USER_INPUT', async () => {
+      const commenter = await createUser();
+      const article = await createArticle(author.user);
+      for (let i = 0; i < 21; i += 1) {
+        await api()
+          .post(`/api/articles/${article.slug}/comments`)
+          .set(authHeader(commenter))
+          .send({ comment: { body: `comment ${i}` } })
+          .expect(201);
+      }
+      const query = 'query ($slug: String!, $first: Int!) { article(slug: $slug) { comments(first: $first) { id } } }';
+      const many = await graphql(query, { slug: article.slug, first: 100 }).expect(200);
+      expect(many.body.data.article.comments).to.have.length(20);
+      const two = await graphql(query, { slug: article.slug, first: 2 }).expect(200);
+      expect(two.body.data.article.comments).to.have.length(2);
+      const zero = await graphql(query, { slug: article.slug, first: 0 }).expect(200);
+      expect(errorCodes(zero.body)).to.deep.equal(['BAD_USER_INPUT']);
+      expect(zero.body.errors[0].message).to.equal('first must not be less than 1');
+      const one = await graphql(query, { slug: article.slug, first: 1 }).expect(200);
+      expect(one.body.data.article.comments).to.have.length(1);
+    });
+
     it('is NOT_FOUND for an unknown slug', async () => {
       const { body } = await graphql('{ article(slug: "no-such-article") { slug } }').expect(200);
       expect(errorCodes(body)).to.deep.equal(['NOT_FOUND']);

@@ -1,3 +1,4 @@
+import { ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { expect } from 'chai';
 import { Article } from '../../src/modules/articles/article.entity';
 import type { ArticleRepository } from '../../src/modules/articles/article.repository';
@@ -51,5 +52,41 @@ describe('ArticleRepository.insertNew when the random slug is already taken', ()
       );
     expect(error, 'the last violation is thrown').to.be.an('error');
     expect(asked, 'a new slug for each of the first four attempts').to.equal(4);
+  });
+
+  it('retries nothing but a taken slug: any other violation is thrown at once, no new slug asked', async () => {
+    const { articles, article } = await articleUnderTakenSlug('Orphan');
+    article.slug = `orphan-${Date.now().toString(36)}`;
+    article.author = em().getReference(User, 2_000_000_000);
+    let asked = 0;
+    const error = await articles
+      .insertNew(article, () => {
+        asked += 1;
+        return `orphan-${asked}-${Date.now().toString(36)}`;
+      })
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+    expect(error).to.be.instanceOf(ForeignKeyConstraintViolationException);
+    expect(asked).to.equal(0);
+  });
+
+  it('does not retry a unique violation of another constraint than the slug', async () => {
+    const { articles, article, taken } = await articleUnderTakenSlug('Same id');
+    article.slug = `same-id-${Date.now().toString(36)}`;
+    article.id = taken.id;
+    let asked = 0;
+    const error = await articles
+      .insertNew(article, () => {
+        asked += 1;
+        return `same-id-${asked}-${Date.now().toString(36)}`;
+      })
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+    expect(error).to.be.instanceOf(UniqueConstraintViolationException);
+    expect(asked).to.equal(0);
   });
 });

@@ -56,12 +56,24 @@ async function failOnContractViolations() {
 }
 
 /**
+ * Under Stryker (its instrumented code defines `__stryker__`), which switches mutants inside one
+ * process: each test builds its SQL statements afresh, so a statement cached by an earlier test
+ * does not hide a mutant in the code that builds it.
+ */
+async function forgetCompiledStatementsUnderStryker() {
+  if (!('__stryker__' in globalThis)) return;
+  const { NamedSql } = await import('../../src/db/named-sql');
+  NamedSql.forgetCompiled();
+}
+
+/**
  * Root hooks: every response a spec got through `api()` was checked against the contracts; the
  * spec whose responses broke them fails here (after each test, and once more at the end for
  * requests sent from `after` hooks).
  */
 export const mochaHooks = {
   beforeAll: startEnvironmentOnce,
+  beforeEach: forgetCompiledStatementsUnderStryker,
   afterEach: failOnContractViolations,
   afterAll: failOnContractViolations,
 };

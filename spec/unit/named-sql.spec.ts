@@ -45,4 +45,16 @@ describe('NamedSql', () => {
     expect(cache('b').text).to.equal('select ?');
     expect(builds).to.equal(2);
   });
+
+  it('builds every cached statement again after forgetCompiled (for mutation testing)', () => {
+    let builds = 0;
+    const cache = NamedSql.cache((key: string) => {
+      builds += 1;
+      return `select :${key}`;
+    });
+    cache('a');
+    NamedSql.forgetCompiled();
+    cache('a');
+    expect(builds).to.equal(2);
+  });
 });

@@ -39,6 +39,7 @@ export class NamedSql {
    */
   static cache<K>(build: (key: K) => string): (key: K) => NamedSql {
     const compiled = new Map<K, NamedSql>();
+    NamedSql.caches.push(compiled);
     return (key: K) => {
       let statement = compiled.get(key);
       if (statement === undefined) {
@@ -47,6 +48,17 @@ export class NamedSql {
       }
       return statement;
     };
+  }
+
+  private static readonly caches: Map<unknown, NamedSql>[] = [];
+
+  /**
+   * Forgets every compiled statement, so the next use builds its text again. Only for a process
+   * whose code changes between uses: mutation testing switches mutants inside one process, and a
+   * statement built before the switch would hide the mutated builder (spec/support/global-setup.ts).
+   */
+  static forgetCompiled(): void {
+    for (const compiled of NamedSql.caches) compiled.clear();
   }
 
   /** The positional values for these named ones. `null` binds NULL; a missing name is a bug. */

@@ -1,8 +1,11 @@
-import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import { NotFound } from '../../domain/errors';
 
-// The foreign keys from rows that belong to an article (see the conduit_domain migration).
-const ARTICLE_FOREIGN_KEYS = new Set(['comments_article_id_foreign', 'favorites_article_id_foreign']);
+// The foreign keys from rows that belong to an article (see the conduit_domain migration). Only a
+// foreign-key violation names one of them.
+const ARTICLE_FOREIGN_KEYS: ReadonlySet<string | undefined> = new Set([
+  'comments_article_id_foreign',
+  'favorites_article_id_foreign',
+]);
 
 /**
  * Runs a write that attaches a row to an article, answering 404 if the article is deleted while
@@ -15,10 +18,8 @@ export async function unlessArticleGone<T>(write: () => Promise<T>): Promise<T> 
   try {
     return await write();
   } catch (error) {
-    const constraint = (error as { constraint?: string }).constraint;
-    if (error instanceof ForeignKeyConstraintViolationException && constraint && ARTICLE_FOREIGN_KEYS.has(constraint)) {
+    if (ARTICLE_FOREIGN_KEYS.has((error as { constraint?: string }).constraint))
       throw new NotFound('article not found');
-    }
     throw error;
   }
 }

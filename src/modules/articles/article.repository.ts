@@ -1,4 +1,4 @@
-import { EntityRepository, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { EntityRepository } from '@mikro-orm/postgresql';
 import { NamedSql } from '../../db/named-sql';
 import { readRows } from '../../db/replica-reads';
 import { ownProfile, type ProfileRow, profileColumns, toProfile } from '../profiles/profile.repository';
@@ -9,11 +9,9 @@ import { searchTsQuery } from './search-query';
 /** Inserts of one new article under fresh slugs before a taken slug is reported. */
 const SLUG_ATTEMPTS = 5;
 
+/** The slug's unique index refused the row (only a unique violation can name that constraint). */
 function isSlugTaken(error: unknown): boolean {
-  return (
-    error instanceof UniqueConstraintViolationException &&
-    (error as { constraint?: string }).constraint === 'articles_slug_unique'
-  );
+  return (error as { constraint?: string }).constraint === 'articles_slug_unique';
 }
 
 /** Which articles a read wants; every given field narrows the set (AND). */
@@ -238,7 +236,8 @@ function toArticleView(row: ArticleRow): ArticleView {
     slug: row.slug,
     title: row.title,
     description: row.description,
-    ...(row.body !== undefined && { body: row.body }),
+    // Lists select no body: undefined, which JSON leaves out.
+    body: row.body,
     tagList: row.tag_list,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
@@ -295,8 +294,8 @@ const FEED_ONLY = 1 << FILTER_FIELDS.indexOf('feedOf');
 function withSearchQuery(filter: ArticleFilter): ArticleFilter {
   if (filter.search === undefined) return filter;
   const { search, ...rest } = filter;
-  const query = searchTsQuery(search);
-  return query === undefined ? rest : { ...rest, search: query };
+  // A text without a word gives no tsquery: undefined, which is no filter (see filterMask).
+  return { ...rest, search: searchTsQuery(search) };
 }
 
 /** Which filter fields are given, as bits in `FILTER_FIELDS` order: the statement variant. */

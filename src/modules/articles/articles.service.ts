@@ -21,11 +21,13 @@ export class ArticlesService {
   ) {}
 
   list(query: ListArticlesQuery, viewer: User | undefined): Promise<MultipleArticlesResponse> {
-    const filter: ArticleFilter = {};
+    // An undefined field is no filter.
+    const filter: ArticleFilter = { search: query.search };
+    // A blank tag names no tag, so it matches nothing (it must not become "no tag filter").
+    // Stryker disable next-line StringLiteral: any text that no stored (lower-case) tag equals will do
     if (query.tag !== undefined) filter.tag = normalizeTags([query.tag])[0] ?? '';
     if (query.author !== undefined) filter.author = usernameKey(query.author);
     if (query.favorited !== undefined) filter.favoritedBy = usernameKey(query.favorited);
-    if (query.search !== undefined) filter.search = query.search;
     return this.page(filter, query, viewer);
   }
 

@@ -22,10 +22,9 @@ export function slugify(title: string): string {
     .toLowerCase()
     .replace(/['’]/g, '')
     .replace(/[^a-z0-9]+/g, '-')
-    // Stryker disable next-line Regex: the line above leaves no two hyphens in a row, so -+ and - match alike
-    .replace(/^-+|-+$/g, '');
-  // Stryker disable next-line Regex: as above, at most one hyphen can end the cut
-  return ascii.slice(0, MAX_BASE_LENGTH).replace(/-+$/, '');
+    // The line above leaves no two hyphens in a row: one may start the text, one may end it.
+    .replace(/^-|-$/g, '');
+  return ascii.slice(0, MAX_BASE_LENGTH).replace(/-$/, '');
 }
 
 export function uniqueSlug(title: string): string {
