@@ -32,9 +32,10 @@ function expectNoStore(response: Response) {
   expect(response.headers.pragma).to.equal('no-cache');
 }
 
-function expectOAuthError(response: Response, error: string) {
+function expectOAuthError(response: Response, error: string, description?: string) {
   expect(response.body).to.have.all.keys('error', 'error_description');
   expect(response.body.error).to.equal(error);
+  if (description !== undefined) expect(response.body.error_description).to.equal(description);
   expectNoStore(response);
 }
 
@@ -66,6 +67,13 @@ describe('POST /oauth/token', () => {
       const claims = jwt.decode(response.body.access_token) as { sub: string; exp: number; iat: number };
       expect(claims.sub).to.equal(String(fixture.user.id));
       expect(claims.exp - claims.iat).to.equal(response.body.expires_in);
+      // The refresh token lives OAUTH_REFRESH_TOKEN_TTL from now (stored, not told to the client).
+      const [stored] = await em().execute<{ seconds: number }[]>(
+        'select extract(epoch from expires_at - now())::integer as seconds from oauth_refresh_tokens where token_hash = ?',
+        [hashToken(response.body.refresh_token)],
+      );
+      const ttl = testEnvironment().config.oauth.refreshTokenTtlSeconds;
+      expect(stored.seconds).to.be.within(ttl - 60, ttl);
     });
 
     it('issues an access token every protected route accepts, like a login', async () => {
@@ -123,13 +131,13 @@ describe('POST /oauth/token', () => {
       const granted = await passwordGrant(fixture, { scope: 'conduit' }).expect(200);
       expect(granted.body.scope).to.equal('conduit');
       const refused = await passwordGrant(fixture, { scope: 'conduit admin' }).expect(400);
-      expectOAuthError(refused, 'invalid_scope');
+      expectOAuthError(refused, 'invalid_scope', 'unknown scope; supported: conduit');
     });
 
     it('returns 400 invalid_grant for a wrong password or an unknown user, alike', async () => {
       const fixture = await createUser();
       const wrong = await passwordGrant({ ...fixture, password: 'not the password' }).expect(400);
-      expectOAuthError(wrong, 'invalid_grant');
+      expectOAuthError(wrong, 'invalid_grant', 'username or password is invalid');
       const unknown = await postToken({ grant_type: 'password', username: 'nobody-at-all', password: 'x' }).expect(400);
       expect(unknown.body).to.deep.equal(wrong.body);
     });
@@ -163,7 +171,7 @@ describe('POST /oauth/token', () => {
 
       const unscoped = await passwordGrant(fixture).expect(200);
       const widened = await refreshGrant(unscoped.body.refresh_token, { scope: 'conduit' }).expect(400);
-      expectOAuthError(widened, 'invalid_scope');
+      expectOAuthError(widened, 'invalid_scope', 'a refresh cannot ask for a scope the login was not granted');
       // Not rotated, not revoked: the client can go on without the scope.
       const after = await refreshGrant(unscoped.body.refresh_token).expect(200);
       expect(after.body).not.to.have.property('scope');
@@ -306,8 +314,9 @@ describe('POST /oauth/token', () => {
       const fixture = await createUser();
       const listed = appWith({ oauth: { ...testEnvironment().config.oauth, clientIds: ['conduit-ios'] } });
       const fields = { grant_type: 'password', username: fixture.user.username, password: DEFAULT_PASSWORD };
-      expectOAuthError(await postToken({ ...fields, client_id: 'other' }, listed).expect(401), 'invalid_client');
-      expectOAuthError(await postToken(fields, listed).expect(401), 'invalid_client');
+      const other = await postToken({ ...fields, client_id: 'other' }, listed).expect(401);
+      expectOAuthError(other, 'invalid_client', 'unknown client');
+      expectOAuthError(await postToken(fields, listed).expect(401), 'invalid_client', 'client_id is required');
       await postToken({ ...fields, client_id: 'conduit-ios' }, listed).expect(200);
     });
 
@@ -370,7 +379,8 @@ describe('POST /oauth/revoke', () => {
   });
 
   it('returns 200 for an unknown or already revoked token too (RFC 7009 §2.2)', async () => {
-    await revoke({ token: 'no-such-token' }).expect(200);
+    // Not JWTs, though a JWT's shape is inside them: unknown tokens, answered 200 like any other.
+    for (const token of ['no-such-token', 'not-one:a.b.c', 'a.b.c:not-one']) await revoke({ token }).expect(200);
     const fixture = await createUser();
     const { body } = await passwordGrant(fixture).expect(200);
     await revoke({ token: body.refresh_token }).expect(200);
@@ -381,7 +391,7 @@ describe('POST /oauth/revoke', () => {
     const fixture = await createUser();
     const { body } = await passwordGrant(fixture).expect(200);
     const response = await revoke({ token: body.access_token, token_type_hint: 'access_token' }).expect(400);
-    expectOAuthError(response, 'unsupported_token_type');
+    expectOAuthError(response, 'unsupported_token_type', 'access tokens cannot be revoked; they expire');
   });
 
   it('returns 400 invalid_request without a token', async () => {

@@ -3,7 +3,13 @@ import { OAuthRefusal } from '../../src/domain/errors';
 import { parseForm } from '../../src/http/form-body';
 import { accountSubject, rateLimitHeaders } from '../../src/http/rate-limits';
 import { routePath } from '../../src/http/route-path';
-import { clientOf, parseScope, parseTokenRequest, readParameters } from '../../src/modules/oauth/token-request';
+import {
+  clientOf,
+  parseRevocationRequest,
+  parseScope,
+  parseTokenRequest,
+  readParameters,
+} from '../../src/modules/oauth/token-request';
 
 function refusal(run: () => unknown): OAuthRefusal {
   try {
@@ -69,6 +75,137 @@ describe('OAuth request parameters', () => {
     expect(parseScope('  ')).to.equal(undefined);
     expect(refusal(() => parseScope('conduit "x"')).code).to.equal('invalid_request');
     expect(refusal(() => parseScope('write')).code).to.equal('invalid_scope');
+  });
+});
+
+describe('OAuth request refusals, each with its RFC 6749 code and what a developer needs to fix it', () => {
+  const none = new Map<string, string>();
+  const grant = (entries: [string, string][]) => () => parseTokenRequest(new Map(entries), null);
+  const cases: [string, () => unknown, string, string][] = [
+    [
+      'a repeated parameter',
+      () => readParameters({ scope: ['a', 'b'] }),
+      'invalid_request',
+      'parameter scope is repeated',
+    ],
+    ['a number', () => readParameters({ username: 42 }), 'invalid_request', 'parameter username must be a string'],
+    [
+      'a parameter over 1024 characters',
+      () => readParameters({ password: 'x'.repeat(1025) }),
+      'invalid_request',
+      'parameter password is longer than 1024 characters',
+    ],
+    [
+      'a client_secret',
+      () => clientOf(new Map([['client_secret', 's']]), undefined),
+      'invalid_client',
+      'client secrets are not supported: clients here are public',
+    ],
+    [
+      'Basic with a secret',
+      () => clientOf(none, basic('ios:secret')),
+      'invalid_client',
+      'client secrets are not supported: clients here are public',
+    ],
+    [
+      'Basic with an empty id',
+      () => clientOf(none, basic(':')),
+      'invalid_client',
+      'client secrets are not supported: clients here are public',
+    ],
+    [
+      'Basic with an id that is not form-encoded text',
+      () => clientOf(none, basic('%E0%A4%A:')),
+      'invalid_client',
+      'client secrets are not supported: clients here are public',
+    ],
+    [
+      'malformed Basic',
+      () => clientOf(none, 'Basic !!!'),
+      'invalid_client',
+      'the HTTP Basic credentials are malformed',
+    ],
+    [
+      'Basic followed by more than the credentials',
+      () => clientOf(none, `${basic('ios:')} extra`),
+      'invalid_client',
+      'the HTTP Basic credentials are malformed',
+    ],
+    [
+      'a Basic id other than client_id',
+      () => clientOf(new Map([['client_id', 'android']]), basic('ios:')),
+      'invalid_request',
+      'two different client ids were sent',
+    ],
+    ['no grant_type', grant([]), 'invalid_request', 'grant_type is required'],
+    [
+      'another grant',
+      grant([['grant_type', 'client_credentials']]),
+      'unsupported_grant_type',
+      'grant_type must be password or refresh_token',
+    ],
+    [
+      'a password grant without username',
+      grant([['grant_type', 'password']]),
+      'invalid_request',
+      'username is required',
+    ],
+    [
+      'a password grant without password',
+      grant([
+        ['grant_type', 'password'],
+        ['username', 'alice'],
+      ]),
+      'invalid_request',
+      'password is required',
+    ],
+    [
+      'a refresh grant without its token',
+      grant([['grant_type', 'refresh_token']]),
+      'invalid_request',
+      'refresh_token is required',
+    ],
+    ['a revocation without a token', () => parseRevocationRequest(none, null), 'invalid_request', 'token is required'],
+    ['a scope with a quote', () => parseScope('conduit "x"'), 'invalid_request', 'scope is malformed'],
+    ['an unknown scope', () => parseScope('write'), 'invalid_scope', 'unknown scope; supported: conduit'],
+  ];
+  for (const [what, run, code, description] of cases) {
+    it(`${what}: ${code}, "${description}"`, () => {
+      const refused = refusal(run);
+      expect([refused.code, refused.message]).to.deep.equal([code, description]);
+    });
+  }
+
+  it('accepts a parameter of exactly 1024 characters, and reads nothing from a body that is not an object', () => {
+    expect(readParameters({ password: 'x'.repeat(1024) }).get('password')).to.have.length(1024);
+    for (const body of [null, 'grant_type=password', 42, ['grant_type']]) {
+      expect(readParameters(body).size, JSON.stringify(body)).to.equal(0);
+    }
+  });
+
+  it('reads Basic in any case, with tabs or several spaces, and an id without a colon', () => {
+    expect(clientOf(none, `basic\t${Buffer.from('ios:').toString('base64')}`)).to.equal('ios');
+    expect(clientOf(none, `BASIC   ${Buffer.from('ios:').toString('base64')}  `)).to.equal('ios');
+    expect(clientOf(none, basic('ios'))).to.equal('ios');
+    expect(clientOf(none, basic('a+b:'))).to.equal('a b');
+    expect(clientOf(new Map([['client_id', 'ios']]), basic('ios:'))).to.equal('ios');
+    expect(clientOf(none, 'XBasic abc')).to.equal(null);
+  });
+
+  it('keeps the revocation hint and client', () => {
+    expect(
+      parseRevocationRequest(
+        new Map([
+          ['token', 't'],
+          ['token_type_hint', 'refresh_token'],
+        ]),
+        'ios',
+      ),
+    ).to.deep.equal({
+      token: 't',
+      tokenTypeHint: 'refresh_token',
+      clientId: 'ios',
+    });
   });
 });
 

@@ -71,8 +71,9 @@ function safeDecode(text: string): string | undefined {
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '));
   } catch {
-    return undefined;
+    // Not form-encoded text (a stray or broken %): no id at all.
   }
+  return undefined;
 }
 
 /** A `POST /oauth/token` request, or the refusal it deserves. */
