@@ -7,6 +7,7 @@
  *   npm run mutate -- src/http --concurrency 1           # options after the paths go to Stryker
  *   npm run mutate -- --summary                          # reprint the last report's table only
  *   npm run mutate -- src/http --survivors               # the table, then every surviving mutant
+ *   npm run mutate -- --combined                         # one table from every target's latest report
  *
  * Each target (the set of paths given) keeps its own report and incremental file under
  * reports/mutation/<target>/ (MUTATE_REPORT_DIR, read by stryker.config.mjs): Stryker's
@@ -25,6 +26,7 @@ const { spawnSync } = require('node:child_process');
 const ROOT = path.resolve(__dirname, '..');
 
 function main(argv) {
+  if (argv.includes('--combined')) return printCombined();
   const listSurvivors = argv.includes('--survivors');
   const summaryOnly = listSurvivors || argv.includes('--summary');
   const rest = argv.filter((arg) => arg !== '--summary' && arg !== '--survivors');
@@ -148,6 +150,33 @@ function printScores(report) {
   const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(`\n${line(header)}`);
   for (const r of rows) console.log(r ? line(r) : '-'.repeat(widths.reduce((a, w) => a + w + 2, -2)));
+}
+
+/**
+ * The scores of every target run so far (each folder of reports/mutation/), as one table: each
+ * file's mutants from the newest report that holds it, so modules measured by separate runs, each
+ * with its own specs, add up without counting a file twice.
+ */
+function printCombined() {
+  const root = path.join(ROOT, 'reports/mutation');
+  const reports = (fs.existsSync(root) ? fs.readdirSync(root) : [])
+    .map((target) => path.join(root, target, 'mutation.json'))
+    .filter((file) => fs.existsSync(file))
+    .map((file) => ({ file, modified: fs.statSync(file).mtimeMs }))
+    .sort((a, b) => a.modified - b.modified);
+  if (reports.length === 0) {
+    console.error('npm run mutate: no reports under reports/mutation/ yet');
+    return 1;
+  }
+  const files = {};
+  for (const { file } of reports) {
+    for (const [name, result] of Object.entries(JSON.parse(fs.readFileSync(file, 'utf8')).files)) {
+      files[path.relative(ROOT, path.resolve(ROOT, name))] = result; // newer reports overwrite older ones
+    }
+  }
+  console.log(`${reports.length} reports: ${reports.map(({ file }) => path.basename(path.dirname(file))).join(', ')}`);
+  printScores({ files });
+  return 0;
 }
 
 /**
