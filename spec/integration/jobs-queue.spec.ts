@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { expect } from 'chai';
 import type { JobSettings } from '../../src/config/config';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import { retryDelayMs } from '../../src/modules/jobs/backoff';
 import { CLEANUP, type CleanupTask, cleanupHandler, finishedJobsCleanup } from '../../src/modules/jobs/cleanup';
 import { Job, type JobState } from '../../src/modules/jobs/job.entity';
 import { claimQuery, type JobRequest } from '../../src/modules/jobs/job.repository';
 import { type JobHandler, JobWorker } from '../../src/modules/jobs/worker';
+import { capturingLogger, LEVEL } from '../support/log-capture';
 import { em, testEnvironment } from '../support/test-env';
 
 const SETTINGS: JobSettings = {
@@ -34,12 +36,12 @@ class Clock {
 
 function worker(
   handlers: JobHandler<never>[],
-  options: { clock?: Clock; settings?: Partial<JobSettings>; id?: string } = {},
+  options: { clock?: Clock; settings?: Partial<JobSettings>; id?: string; logger?: Logger; orm?: MikroORM } = {},
 ) {
   const clock = options.clock ?? new Clock();
   return new JobWorker({
-    orm: testEnvironment().database.orm,
-    logger: silent,
+    orm: options.orm ?? testEnvironment().database.orm,
+    logger: options.logger ?? silent,
     settings: { ...SETTINGS, ...options.settings },
     handlers,
     clock: () => clock.now,
@@ -353,6 +355,7 @@ describe('job queue', () => {
 
   describe('graceful shutdown', () => {
     it('finishes the jobs in hand within the grace period', async () => {
+      const { logger, lines } = capturingLogger();
       const name = uniqueName('finishing');
       const id = await enqueue({ name, payload: {} });
       let started!: () => void;
@@ -369,15 +372,20 @@ describe('job queue', () => {
             },
           },
         ],
-        { clock: later() },
+        { clock: later(), logger },
       );
       finishing.start();
       await running;
       expect(await finishing.stop(5000)).to.deep.equal({ released: 0 });
+      expect(
+        lines.filter((line) => line.msg.includes('grace period')),
+        'nothing given back',
+      ).to.deep.equal([]);
       expect((await row(id)).state).to.equal('done');
     });
 
-    it('gives back (queued, due now) the jobs still running at the end of the grace period', async () => {
+    it('gives back (queued, due now) the jobs still running at the end of the grace period, and says which', async () => {
+      const { logger, lines } = capturingLogger();
       const name = uniqueName('stuck');
       const id = await enqueue({ name, payload: {} });
       let started!: () => void;
@@ -395,13 +403,168 @@ describe('job queue', () => {
               }),
           },
         ],
-        { clock: later(), settings: { timeoutMs: 10_000, leaseMs: 20_000 } },
+        { clock: later(), settings: { timeoutMs: 10_000, leaseMs: 20_000 }, logger },
       );
       stuck.start();
       await running;
       expect(await stuck.stop(50)).to.deep.equal({ released: 1 });
+      const given = lines.filter(
+        (line) => line.msg === 'jobs still running at the end of the grace period given back to the queue',
+      );
+      expect(given.map((line) => [line.level, line.jobs])).to.deep.equal([[LEVEL.warn, [id]]]);
       const released = await row(id);
       expect(released).to.include({ state: 'queued', locked_by: null });
+    });
+  });
+
+  describe('what the worker logs', () => {
+    /** The lines about these jobs, as [level, message]. */
+    const about = (lines: { level: number; msg: string; job?: unknown }[], ids: number[]) =>
+      lines.filter((line) => ids.includes(line.job as number)).map((line) => [line.level, line.msg]);
+
+    it('each outcome, on a line naming the job, its name and attempt: done, a retry, a dead letter', async () => {
+      const { logger, lines } = capturingLogger();
+      const name = uniqueName('logged');
+      const done = await enqueue({ name, payload: { fail: false } });
+      const retried = await enqueue({ name, payload: { fail: true }, maxAttempts: 2 });
+      const dead = await enqueue({ name, payload: { fail: true }, maxAttempts: 1 });
+      const failing = worker(
+        [
+          {
+            name,
+            run: async (payload: { fail: boolean }) => {
+              if (payload.fail) throw new Error('nope');
+            },
+          },
+        ],
+        { clock: later(), logger },
+      );
+      await failing.runOnce({ ids: [done, retried, dead] });
+      expect(about(lines, [done])).to.deep.equal([[LEVEL.info, 'job done']]);
+      expect(about(lines, [retried])).to.deep.equal([[LEVEL.warn, 'job attempt failed; retrying later']]);
+      expect(about(lines, [dead])).to.deep.equal([[LEVEL.error, 'job failed on its last attempt: dead-lettered']]);
+      const retry = lines.find((line) => line.job === retried);
+      expect(retry).to.include({ jobName: name, attempt: 1, err: 'nope' });
+      expect(new Date(retry?.retryAt as string).getTime()).to.be.above(Date.now());
+      const deadLine = lines.find((line) => line.job === dead);
+      expect(deadLine).to.include({ maxAttempts: 1 });
+      expect(deadLine?.err).to.deep.include({ message: 'nope' });
+    });
+
+    it('one warning for the jobs queued again after their worker stopped answering, none when there are none', async () => {
+      const { logger, lines } = capturingLogger();
+      const name = uniqueName('reclaimed');
+      const id = await enqueue({ name, payload: {} });
+      const clock = later();
+      await em()
+        .getRepository(Job)
+        .claim({
+          workerId: 'gone',
+          now: clock.now,
+          leaseMs: 10,
+          limit: 1,
+          defaultMaxAttempts: 3,
+          ids: [id],
+        });
+      const survivor = worker([{ name, run: async () => {} }], { clock, logger });
+      await survivor.runOnce({ ids: [id] });
+      expect(lines.filter((line) => line.msg.startsWith('jobs whose worker'))).to.deep.equal([]);
+      clock.advance(1000);
+      await survivor.runOnce({ ids: [id] });
+      const warnings = lines.filter((line) => line.msg === 'jobs whose worker stopped answering queued again');
+      expect(warnings).to.have.length(1);
+      expect(warnings[0]).to.include({ level: LEVEL.warn });
+      expect(warnings[0].jobs).to.be.at.least(1);
+    });
+  });
+
+  describe('timeouts of a handler', () => {
+    async function attemptTimedOutAfter(handlerTimeoutMs: number, settingsTimeoutMs: number) {
+      const name = uniqueName('timeout');
+      const id = await enqueue({ name, payload: {} });
+      await worker(
+        [
+          {
+            name,
+            timeoutMs: handlerTimeoutMs,
+            run: (_payload, { signal }) =>
+              new Promise<void>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+          },
+        ],
+        { clock: later(), settings: { timeoutMs: settingsTimeoutMs } },
+      ).runOnce({ ids: [id] });
+      return (await row(id)).last_error;
+    }
+
+    it("honours a handler's shorter timeout, and caps a longer one at JOBS_TIMEOUT_MS", async () => {
+      expect(await attemptTimedOutAfter(50, 300)).to.equal('timed out after 50 ms');
+      expect(await attemptTimedOutAfter(10_000, 150)).to.equal('timed out after 150 ms');
+    });
+  });
+
+  describe('drain', () => {
+    it('claims nothing when the time left would not cover one more attempt (JOBS_TIMEOUT_MS + 1 s)', async () => {
+      const name = uniqueName('short-of-time');
+      const id = await enqueue({ name, payload: {} });
+      const draining = worker([{ name, run: async () => {} }], { clock: later(), settings: { timeoutMs: 300 } });
+      const tooShort = await draining.drain({ ids: [id], remainingMs: () => 1300 });
+      expect(tooShort.claimed).to.equal(0);
+      expect((await row(id)).state).to.equal('queued');
+      const enough = await draining.drain({ ids: [id], remainingMs: () => 1301 });
+      expect(enough).to.include({ claimed: 1, done: 1 });
+    });
+  });
+
+  describe('polling', () => {
+    it('goes on at once while rounds come back full, and waits JOBS_POLL_INTERVAL_MS only after one that was not', async () => {
+      const name = uniqueName('full-rounds');
+      const ids = [];
+      for (let i = 0; i < 5; i += 1) ids.push(await enqueue({ name, payload: {} }));
+      const ran: number[] = [];
+      const polling = worker([{ name, run: async (_payload, { job }) => void ran.push(job.id) }], {
+        clock: later(),
+        settings: { concurrency: 2, pollIntervalMs: 60_000 },
+      });
+      polling.start();
+      const deadline = Date.now() + 5000;
+      while (ran.length < 5 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      await polling.stop(1000);
+      expect(ran.sort()).to.deep.equal(ids.sort());
+    });
+
+    it('keeps trying through a database outage, more slowly: one error line, then one line when it is back', async () => {
+      const { logger, lines } = capturingLogger();
+      const orm = testEnvironment().database.orm;
+      let outage = true;
+      let attempts = 0;
+      // The worker's one way to the database is em.fork(): during the "outage" it throws, like a refused connection.
+      const flaky = {
+        em: {
+          fork: () => {
+            attempts += 1;
+            if (outage) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+            return orm.em.fork();
+          },
+        },
+      } as unknown as MikroORM;
+      const polling = worker([], { clock: later(), orm: flaky, logger, settings: { pollIntervalMs: 20 } });
+      polling.start();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Waits of 40, 80, 160 ms after the first failures (doubling from 20 ms): about 4 attempts in 300 ms, not hundreds.
+      expect(attempts).to.be.within(2, 6);
+      outage = false;
+      const deadline = Date.now() + 2000;
+      while (!lines.some((line) => line.msg === 'job worker reaches the database again') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await polling.stop(1000);
+      // (Lines about jobs are left out: once back, the worker may claim what other specs left due.)
+      const outageLines = lines.filter((line) => line.msg.startsWith('job worker'));
+      expect(outageLines.map((line) => [line.level, line.msg])).to.deep.equal([
+        [LEVEL.error, 'job worker cannot reach the database; retrying'],
+        [LEVEL.info, 'job worker reaches the database again'],
+      ]);
+      expect(outageLines[0].err).to.deep.include({ message: 'connect ECONNREFUSED 127.0.0.1:5432' });
     });
   });
 

@@ -40,4 +40,41 @@ describe('mail templates', () => {
     });
     expect(mail.subject).to.equal('2 new comments on "T"');
   });
+
+  it('comment mail, whole: a greeting, each comment under its writer, how to stop them, the signature', () => {
+    const mail = commentsMail({
+      author: { email: 'ann@example.com', username: 'ann' },
+      article: { title: 'T', slug: 't-1' },
+      comments: [
+        { username: 'bob', body: 'one' },
+        { username: 'cy', body: 'two\nlines' },
+      ],
+    });
+    const stop = 'To stop them: PUT /api/user {"user":{"emailNotifications":false}}.';
+    expect(mail.text.split('\n')).to.deep.equal([
+      'Hello ann,',
+      '',
+      'new comments on your article "T" (t-1):',
+      '',
+      'bob wrote:',
+      'one',
+      '',
+      'cy wrote:',
+      'two',
+      'lines',
+      '',
+      `You get these mails because you wrote the article. ${stop}`,
+      '',
+      '— Conduit',
+      '',
+    ]);
+    expect(mail.html).to.equal(
+      '<!doctype html><html><head><meta charset="utf-8"><title>2 new comments on &quot;T&quot;</title></head><body>' +
+        '<p>Hello ann,</p><p>new comments on your article <strong>T</strong> (t-1):</p>' +
+        '<blockquote><p><strong>bob</strong> wrote:</p><p>one</p></blockquote>' +
+        '<blockquote><p><strong>cy</strong> wrote:</p><p>two<br>lines</p></blockquote>' +
+        '<p><small>You get these mails because you wrote the article. To stop them: PUT /api/user ' +
+        '{&quot;user&quot;:{&quot;emailNotifications&quot;:false}}.</small></p><p>— Conduit</p></body></html>',
+    );
+  });
 });
