@@ -609,7 +609,8 @@ describe('job queue', () => {
       expect(left.map((r) => r.age)).to.deep.equal(['new done', 'old failed']);
     });
 
-    it('runs every cleanup task, even after one fails, then fails naming it (to be retried)', async () => {
+    it('runs every cleanup task, even after one fails, then fails naming it (to be retried), logging each', async () => {
+      const { logger, lines } = capturingLogger();
       const ran: string[] = [];
       const tasks: CleanupTask[] = [
         { name: 'first', run: async () => ran.push('first') },
@@ -631,7 +632,7 @@ describe('job queue', () => {
             job: { id: 0, name: CLEANUP, payload: {}, attempt: 1, maxAttempts: 1 },
             em: em(),
             signal: new AbortController().signal,
-            logger: silent,
+            logger,
             now: new Date(),
           },
         );
@@ -640,6 +641,27 @@ describe('job queue', () => {
       }
       expect(ran).to.deep.equal(['first', 'last']);
       expect(String(failure)).to.equal('Error: cleanup tasks failed: broken: boom');
+      expect(lines.map((line) => [line.level, line.task, line.msg, line.removed])).to.deep.equal([
+        [LEVEL.info, 'first', 'cleanup task done', 1],
+        [LEVEL.error, 'broken', 'cleanup task failed', undefined],
+        [LEVEL.info, 'last', 'cleanup task done', 2],
+      ]);
+      expect(lines[1].err).to.deep.include({ message: 'boom' });
+    });
+
+    it('succeeds when every task does, and names the finished-jobs task', async () => {
+      const handler = cleanupHandler([{ name: 'only', run: async () => 0 }]);
+      await handler.run(
+        {},
+        {
+          job: { id: 0, name: CLEANUP, payload: {}, attempt: 1, maxAttempts: 1 },
+          em: em(),
+          signal: new AbortController().signal,
+          logger: silent,
+          now: new Date(),
+        },
+      );
+      expect(finishedJobsCleanup(7).name).to.equal('finished jobs');
     });
   });
 
