@@ -8,6 +8,8 @@
  *   npm run mutate -- --summary                          # reprint the last report's table only
  *   npm run mutate -- src/http --survivors               # the table, then every surviving mutant
  *   npm run mutate -- --combined                         # one table from every target's latest report
+ *   npm run mutate -- --each                             # every target of scripts/mutation-targets.json,
+ *                                                        # each with its own specs, then --combined
  *
  * Each target (the set of paths given) keeps its own report and incremental file under
  * reports/mutation/<target>/ (MUTATE_REPORT_DIR, read by stryker.config.mjs): Stryker's
@@ -27,6 +29,7 @@ const ROOT = path.resolve(__dirname, '..');
 
 function main(argv) {
   if (argv.includes('--combined')) return printCombined();
+  if (argv.includes('--each')) return runEach(argv.filter((arg) => arg !== '--each'));
   const listSurvivors = argv.includes('--survivors');
   const summaryOnly = listSurvivors || argv.includes('--summary');
   const rest = argv.filter((arg) => arg !== '--summary' && arg !== '--survivors');
@@ -150,6 +153,22 @@ function printScores(report) {
   const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(`\n${line(header)}`);
   for (const r of rows) console.log(r ? line(r) : '-'.repeat(widths.reduce((a, w) => a + w + 2, -2)));
+}
+
+/**
+ * src/modules and src/http, one Stryker run per target of scripts/mutation-targets.json, each with
+ * the specs that exercise it (a run with the whole suite would take days on two cores), static
+ * mutants left out; then the combined table. Options given are passed to every run.
+ */
+function runEach(strykerOptions) {
+  const { targets } = JSON.parse(fs.readFileSync(path.join(__dirname, 'mutation-targets.json'), 'utf8'));
+  const started = Date.now();
+  for (const { paths, specs } of targets) {
+    const status = main([...paths, '--testFiles', specs.join(','), '--ignoreStatic', ...strykerOptions]);
+    if (status !== 0) return status;
+  }
+  console.log(`\nAll targets: ${((Date.now() - started) / 60000).toFixed(1)} min`);
+  return printCombined();
 }
 
 /**
