@@ -1,26 +1,13 @@
-import { Writable } from 'node:stream';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { expect } from 'chai';
-import pino from 'pino';
 import supertest from 'supertest';
 import { buildOrmOptions } from '../../mikro-orm.config';
 import { createApp } from '../../src/app';
 import { createLogger } from '../../src/logger';
 import { TagsService } from '../../src/modules/tags/tags.service';
 import { errorCodes } from '../support/graphql';
+import { capturingLogger } from '../support/log-capture';
 import { testEnvironment } from '../support/test-env';
-
-/** A logger whose JSON lines land in `lines`. */
-function capturingLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'info', base: undefined }, sink), lines };
-}
 
 describe('GraphQL errors that are not the caller’s', () => {
   it('answers an unexpected error with a generic message and the request id; the details go only to the log', async () => {

@@ -1,8 +1,6 @@
-import { Writable } from 'node:stream';
 import { DriverException, NotFoundError as OrmNotFoundError } from '@mikro-orm/core';
 import { expect } from 'chai';
 import Koa from 'koa';
-import pino from 'pino';
 import supertest from 'supertest';
 import { NotFound, RateLimited } from '../../src/domain/errors';
 import { cors } from '../../src/http/cors';
@@ -12,19 +10,7 @@ import { requestLog } from '../../src/http/request-log';
 import { ServerErrors } from '../../src/http/server-errors';
 import type { AppMiddleware } from '../../src/http/state';
 import type { ErrorContext, ErrorReporter } from '../../src/observability/error-reporter';
-
-/** A logger whose JSON lines land in `lines`. */
-function capturingLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  const logger = pino({ level: 'info', base: undefined }, sink);
-  return { logger, lines };
-}
+import { capturingLogger } from '../support/log-capture';
 
 /** An error reporter that keeps what it was given. */
 function capturingReporter() {
@@ -63,7 +49,7 @@ describe('the HTTP error boundary, end to end through the middleware', () => {
     const response = await request.get('/anything').set('x-request-id', 'req-500').expect(500);
     expect(response.body).to.deep.equal({ errors: { body: ['internal server error (request id req-500)'] } });
     expect(JSON.stringify(response.body)).not.to.match(/relation|select|password|at /);
-    const logged = lines.find((line) => line.msg === 'unhandled error') as {
+    const logged = lines.find((line) => line.msg === 'unhandled error') as unknown as {
       err: { stack: string };
       requestId: string;
     };
