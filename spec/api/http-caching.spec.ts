@@ -107,6 +107,19 @@ describe('HTTP caching of GET responses', () => {
     expect(health.headers['cache-control']).to.equal('no-store');
   });
 
+  it('a POST answered 200 (a favorite) carries no ETag either: only reads are validated', async () => {
+    const favorited = await api().post(`/api/articles/${slug}/favorite`).set(authHeader(reader)).expect(200);
+    expect(favorited.headers.etag).to.equal(undefined);
+    await api().delete(`/api/articles/${slug}/favorite`).set(authHeader(reader)).expect(200);
+  });
+
+  it('HEAD carries the ETag of the GET, and answers 304 to it', async () => {
+    const got = await api().get('/api/tags').expect(200);
+    const head = await api().head('/api/tags').expect(200);
+    expect(head.headers.etag).to.be.a('string').and.equal(got.headers.etag);
+    await api().head('/api/tags').set('If-None-Match', got.headers.etag).expect(304);
+  });
+
   it('If-None-Match: * matches any current representation', async () => {
     await api().get('/api/tags').set('If-None-Match', '*').expect(304);
   });

@@ -124,7 +124,9 @@ export class ContractChecker {
         : [];
     }
     const mediaType = exchange.contentType.split(';')[0].trim().toLowerCase();
-    if (exchange.method === 'HEAD' || exchange.size === 0) {
+    // HEAD answers with the GET's status and headers and never a body (RFC 9110 §9.3.2).
+    if (exchange.method === 'HEAD') return [];
+    if (exchange.size === 0) {
       return strict ? [`${label}: ${where} documents a body (${types.join(', ')}), got none`] : [];
     }
     if (!types.includes(mediaType)) {

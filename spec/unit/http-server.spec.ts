@@ -64,6 +64,20 @@ describe('createHttpServer', () => {
     }
   });
 
+  it('explains in one line a HOST that is not an address of this machine', async () => {
+    for (const host of ['203.0.113.7']) {
+      const error = await listen(createHttpServer(timeouts), host, 0).then(
+        () => expect.fail('listen should fail'),
+        (failure: Error) => failure,
+      );
+      expect(error).to.be.instanceOf(StartupError);
+      expect(error.name).to.equal('StartupError');
+      expect(error.message).to.equal(
+        `cannot listen on ${host}:0: ${host} is not an address of this machine; check HOST`,
+      );
+    }
+  });
+
   it('names the address actually bound', () => {
     expect(urlOf({ address: '127.0.0.1', family: 'IPv4', port: 3000 })).to.equal('http://127.0.0.1:3000');
     expect(urlOf({ address: '::', family: 'IPv6', port: 80 })).to.equal('http://[::]:80');
