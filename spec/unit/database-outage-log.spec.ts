@@ -17,12 +17,19 @@ describe('DatabaseOutageLog', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     for (let i = 0; i < 1000; i++) log.failure(refused, `r${i}`);
     expect(lines).to.have.length(1);
-    expect(lines[0]).to.deep.include({ level: 'error', fields: { database: 'ECONNREFUSED', requestId: 'r0' } });
+    expect(lines[0]).to.deep.include({
+      level: 'error',
+      fields: { database: 'ECONNREFUSED', requestId: 'r0' },
+      message: 'database unavailable: answering 503 until it is back (one line per outage)',
+    });
 
     await new Promise((resolve) => setTimeout(resolve, 120));
     expect(lines).to.have.length(2);
     expect(lines[1].level).to.equal('warn');
     expect(lines[1].fields).to.include({ failures: 1000 });
+    expect(lines[1].message).to.equal('database failures stopped: 1000 requests answered 503');
+    // From the first failure to the last (the quiet period that confirmed the end is not counted).
+    expect(lines[1].fields.durationMs).to.be.within(0, 99);
 
     log.failure(refused, 'next');
     expect(lines, 'a new outage is logged again').to.have.length(3);

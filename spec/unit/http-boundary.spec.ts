@@ -135,6 +135,27 @@ describe('the HTTP error boundary: what is logged and reported, and the headers'
   });
 });
 
+describe('the request log', () => {
+  it('writes one line per request, errors included: id, method, path, status and duration in ms', async () => {
+    const { request, lines } = appWith(async (ctx) => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      ctx.status = ctx.path === '/gone' ? 404 : 200;
+      ctx.body = { ok: true };
+    });
+    await request.get('/slow?x=1').set('x-request-id', 'req-log-1').expect(200);
+    await request.get('/gone').set('x-request-id', 'req-log-2').expect(404);
+    const logged = lines.filter((line) => line.msg === 'request');
+    expect(logged.map(({ requestId, method, path, status }) => ({ requestId, method, path, status }))).to.deep.equal([
+      { requestId: 'req-log-1', method: 'GET', path: '/slow', status: 200 },
+      { requestId: 'req-log-2', method: 'GET', path: '/gone', status: 404 },
+    ]);
+    const durationMs = logged[0].durationMs as number;
+    expect(durationMs).to.be.within(25, 2000);
+    // Rounded to a tenth of a millisecond.
+    expect(Math.round(durationMs * 10) / 10).to.equal(durationMs);
+  });
+});
+
 describe('the HTTP error boundary: requests that no route answered', () => {
   it('answers 404 naming the method and path, without the Allow list a 405 would carry', async () => {
     const { request } = appWith((ctx) => {
