@@ -174,6 +174,29 @@ describe('Idempotency-Key on POST', () => {
     expect(await articlesTitled(title)).to.equal(1);
   });
 
+  it('only POSTs under /api/ are recorded: a PUT, or a POST to /graphql, with a reused key simply runs', async () => {
+    const key = uniqueKey();
+    for (const bio of ['first bio', 'second bio']) {
+      const response = await api()
+        .put('/api/user')
+        .set(authHeader(writer))
+        .set('Idempotency-Key', key)
+        .send({ user: { bio } })
+        .expect(200);
+      expect(response.body.user.bio).to.equal(bio);
+      expect(response.headers['idempotent-replayed']).to.equal(undefined);
+    }
+    for (const query of ['{ tags }', '{ me { username } }']) {
+      const response = await api()
+        .post('/graphql')
+        .set(authHeader(writer))
+        .set('Idempotency-Key', key)
+        .send({ query })
+        .expect(200);
+      expect(response.body.errors, query).to.equal(undefined);
+    }
+  });
+
   it('a malformed key is 400; without a token the header is ignored', async () => {
     const response = await api()
       .post('/api/articles')

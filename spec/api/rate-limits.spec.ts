@@ -75,6 +75,30 @@ describe('abuse limits', () => {
       expect429(await login(target, uniqueIp(), user.email, DEFAULT_PASSWORD));
     });
 
+    it('counts only the address for a body that names no account (missing, null or blank email), never a 500', async () => {
+      const target = limitedApp();
+      for (const user of [{}, null, { email: null }, { email: '   ' }, { email: 42 }, 'text']) {
+        const response = await api(target)
+          .post('/api/users/login')
+          .set('X-Forwarded-For', uniqueIp())
+          .send({ user, password: 'x' });
+        expect(response.status, JSON.stringify(user)).to.equal(422);
+        expect(response.headers['ratelimit-policy'], JSON.stringify(user)).to.equal('"login-ip";q=6;w=900');
+      }
+    });
+
+    it('counts an email with white space around it as the same account', async () => {
+      const target = limitedApp();
+      const { user } = await createUser();
+      const ip = uniqueIp();
+      await login(target, ip, user.email, 'wrong password').expect(401);
+      const padded = await api(target)
+        .post('/api/users/login')
+        .set('X-Forwarded-For', ip)
+        .send({ user: { email: `  ${user.email.toUpperCase()} `, password: 'wrong password' } });
+      expect(padded.headers.ratelimit).to.match(/"login-account";r=1;/);
+    });
+
     it("resets the account's failures on a successful login", async () => {
       const target = limitedApp();
       const { user } = await createUser();
@@ -195,6 +219,12 @@ describe('abuse limits', () => {
         .type('form')
         .send(new URLSearchParams(fields).toString());
     }
+
+    it('counts no limit for another grant type: it is refused before any counter', async () => {
+      const response = await token(limitedApp(), uniqueIp(), { grant_type: 'client_credentials' }).expect(400);
+      expect(response.body.error).to.equal('unsupported_grant_type');
+      expect(response.headers['ratelimit-policy']).to.equal(undefined);
+    });
 
     it('limits password grants per account (shared with the other logins) in the OAuth error shape', async () => {
       const target = limitedApp();

@@ -76,7 +76,8 @@ export function rateLimits(limits: RateLimits): AppMiddleware {
     await limits.consume(checks, (statuses) => setRateLimitHeaders(ctx, statuses));
     await next();
     const account = accountCheck(checks);
-    if (account && ctx.status >= 200 && ctx.status < 300) await limits.forgive(account);
+    // A login that failed threw above; every login route answers its success with 200.
+    if (account && ctx.status === 200) await limits.forgive(account);
   };
 }
 
