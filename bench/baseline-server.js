@@ -214,4 +214,16 @@ function main() {
   process.on('SIGINT', stop);
 }
 
-main();
+// bench/floor-server.js serves the same statements and JSON through the project's stack.
+module.exports = {
+  LIST_ARTICLES_SQL,
+  FIND_USER_SQL,
+  INSERT_ARTICLE_SQL,
+  AUTHORIZATION,
+  wholeNumber,
+  toListResponse,
+  slugOf,
+  text,
+};
+
+if (require.main === module) main();

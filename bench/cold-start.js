@@ -5,7 +5,9 @@
  * Builds, bundles and packages the service (`npm run build`, `npm run bundle`, `osls package`) and
  * unzips the api function's artifact. Bundles the bare baseline (bench/cold-baseline/handler.js:
  * serverless-http + Koa + pg answering the same query as GET /api/tags) with the same esbuild
- * settings. Then starts fresh Node processes, interleaved (ours, baseline, ours, …; default 12
+ * settings, and the stack floor (bench/cold-floor/handler.js: the fixed stack, routing-controllers
+ * and MikroORM included, answering the same query with none of our code) as the api function is
+ * bundled. Then starts fresh Node processes, interleaved (ours, baseline, floor, …; default 12
  * each), that each require a handler and invoke it with one API Gateway HTTP API event, GET
  * /api/tags, against a PostgreSQL server (BENCH_DATABASE_URL or DATABASE_URL, database
  * conduit_bench, created and migrated if missing; it never drops anything). A server is required:
@@ -14,13 +16,14 @@
  * handler module took to load, how long the first event took (app + ORM init + the query), and
  * the total.
  *
- * On Node 22+ a third process kind runs too: ours with Node's module compile cache
+ * On Node 22+ one more process kind runs: ours with Node's module compile cache
  * (NODE_COMPILE_CACHE), filled by one run before the timed ones, as a cache generated at package
  * time would be.
  *
  * With SENTRY_DSN set, our processes get it too (error reporting on; see README "Error reporting").
  *
- * Prints min / median / max of each phase, the ratio of the medians ours / baseline, and the
+ * Prints min / median / max of each phase, the ratios of the medians ours / baseline and stack
+ * floor / baseline (what the stack costs before any of our code runs), and the
  * artifact's size, and writes bench-results/cold-*.json.
  *   npm run bench:cold [-- --runs 12] [-- --also path/to/lambda.js]
  *
@@ -32,7 +35,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { bundleEntry } = require('../scripts/bundle-lambda');
+const { bundleEntry, FUNCTIONS, libraryPlugins } = require('../scripts/bundle-lambda');
 
 const ROOT = path.resolve(__dirname, '..');
 const runs = Number(argument('--runs') ?? 12);
@@ -98,6 +101,13 @@ async function main() {
   const baselineFile = path.join(scratch, 'baseline/handler.js');
   await bundleEntry(path.join(__dirname, 'cold-baseline/handler.js'), baselineFile);
   const baselineBytes = fs.statSync(baselineFile).size;
+  // The stack floor: the fixed stack with none of our code, bundled as the api function is.
+  const floorFile = path.join(scratch, 'floor/handler.js');
+  const apiFunction = FUNCTIONS.find(({ name }) => name === 'api');
+  await bundleEntry(path.join(__dirname, 'cold-floor/handler.js'), floorFile, {
+    plugins: libraryPlugins(apiFunction.without),
+  });
+  const floorBytes = fs.statSync(floorFile).size;
 
   console.log('migrating conduit_bench…');
   execFileSync(process.execPath, [path.join(ROOT, 'dist/src/cli/main.js'), 'initdb'], {
@@ -131,6 +141,12 @@ async function main() {
       env: oursEnv,
     },
     { key: 'baseline', label: 'bare baseline', handler: baselineFile, env: baseEnv },
+    {
+      key: 'floor',
+      label: 'stack floor (bench/cold-floor: the fixed stack, none of our code)',
+      handler: floorFile,
+      env: baseEnv,
+    },
   ];
   const also = argument('--also');
   if (also) kinds.push({ ...kinds[0], key: 'also', label: `also: ${also}`, handler: path.resolve(also) });
@@ -181,6 +197,10 @@ async function main() {
   console.log(
     `\nours / baseline (median total): ${medianTotal('ours').toFixed(0)} / ${medianTotal('baseline').toFixed(0)} ms = ${ratio.toFixed(2)}×`,
   );
+  const floorRatio = medianTotal('floor') / medianTotal('baseline');
+  console.log(
+    `stack floor / baseline: ${medianTotal('floor').toFixed(0)} / ${medianTotal('baseline').toFixed(0)} ms = ${floorRatio.toFixed(2)}×; ours / stack floor ${(medianTotal('ours') / medianTotal('floor')).toFixed(2)}×`,
+  );
   if (summary.also)
     console.log(
       `${kinds.find((kind) => kind.key === 'also').label}: ${(medianTotal('also') / medianTotal('baseline')).toFixed(2)}×`,
@@ -190,14 +210,14 @@ async function main() {
   }
   const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   console.log(`\nartifact: ${mb(zipBytes)} zipped, ${mb(unpackedBytes)} unpacked (.serverless/api.zip)`);
-  console.log(`baseline bundle: ${mb(baselineBytes)}`);
+  console.log(`baseline bundle: ${mb(baselineBytes)}, stack floor bundle: ${mb(floorBytes)}`);
 
   const resultsDir = path.join(ROOT, 'bench-results');
   fs.mkdirSync(resultsDir, { recursive: true });
   const file = path.join(resultsDir, `cold-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(
     file,
-    `${JSON.stringify({ node: process.version, runs, samples, summary, ratio, artifact: { zipBytes, unpackedBytes, baselineBytes } }, null, 2)}\n`,
+    `${JSON.stringify({ node: process.version, runs, samples, summary, ratio, floorRatio, artifact: { zipBytes, unpackedBytes, baselineBytes, floorBytes } }, null, 2)}\n`,
   );
   console.log(`wrote ${path.relative(ROOT, file)}`);
 }

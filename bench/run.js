@@ -18,6 +18,12 @@
  * and the baseline send their requests' queries through the pooler. With --versus-direct the
  * baseline is our own server again, on the direct URL: each pair then measures what the pooler
  * costs, interleaved in one run (separate runs on a busy machine differ by more than that).
+ *
+ * With --stack-floor the stack floor (bench/floor-server.js: the baseline's three routes, same
+ * statements and JSON, through Koa + routing-controllers + typedi + koa-jwt + class-validator +
+ * MikroORM, none of our code) stands in our server's place, and only the three pairs and the
+ * start-up are measured: floor / baseline is the most the fixed stack leaves for any ratio ours /
+ * baseline, measured interleaved like the others.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -62,13 +68,14 @@ function readOptions() {
       'idle-seconds': { type: 'string', default: process.env.BENCH_IDLE_SECONDS ?? '60' },
       'spawn-rounds': { type: 'string', default: process.env.BENCH_SPAWN_ROUNDS ?? '3' },
       'versus-direct': { type: 'boolean', default: false },
+      'stack-floor': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     console.log(
       'usage: npm run bench [-- --duration <s> --warmup <s> --connections <n> --skip-abuse ' +
-        '--idle-seconds <s> --spawn-rounds <n> --versus-direct]',
+        '--idle-seconds <s> --spawn-rounds <n> --versus-direct --stack-floor]',
     );
     process.exit(0);
   }
@@ -87,6 +94,7 @@ function readOptions() {
     idleSeconds: number('idle-seconds', 0, 600),
     spawnRounds: number('spawn-rounds', 0, 20),
     versusDirect: values['versus-direct'],
+    stackFloor: values['stack-floor'],
   };
 }
 
@@ -200,6 +208,21 @@ function pickTargets(benchUrl) {
       postgresVersion: version.rows[0].server_version,
     };
   });
+}
+
+/** A token for the demo account, signed as ours would sign it (for the stack floor, which has no login). */
+async function demoToken(benchUrl) {
+  const jwt = require('jsonwebtoken');
+  const rows = await withClient(benchUrl, (client) =>
+    client.query('select id, username from users where email = $1', [DEMO_CREDENTIALS.email]).then((r) => r.rows),
+  );
+  if (rows.length === 0) return { status: 404, problem: 'no demo account' };
+  const token = jwt.sign({ username: rows[0].username }, BENCH_JWT_SECRET, {
+    algorithm: 'HS256',
+    subject: String(rows[0].id),
+    expiresIn: '1h',
+  });
+  return { status: 200, token };
 }
 
 async function logIn(baseUrl) {
@@ -354,7 +377,16 @@ async function main(children) {
     RATE_LIMIT_LOGIN_PER_IP: '1000000000/15m',
   };
   const baselineEnv = { DATABASE_URL: benchUrl, PORT: String(baselinePort), DB_POOL_MAX, JWT_SECRET: BENCH_JWT_SECRET };
-  const startServer = () => children.start('server', node, ['dist/src/server.js'], { cwd: ROOT, env: serverEnv });
+  // --stack-floor: the stack floor where our server runs, on its port, with the baseline's settings.
+  const startServer = () =>
+    options.stackFloor
+      ? children.start('floor', node, [path.join(__dirname, 'floor-server.js')], {
+          cwd: ROOT,
+          env: { ...baselineEnv, PORT: String(serverPort) },
+        })
+      : children.start('server', node, ['dist/src/server.js'], { cwd: ROOT, env: serverEnv });
+  if (options.versusDirect && options.stackFloor)
+    throw new Error('--versus-direct and --stack-floor exclude each other');
   if (options.versusDirect && !directUrl) throw new Error('--versus-direct needs BENCH_DATABASE_DIRECT_URL');
   // --versus-direct: the same server past the pooler, in the baseline's place.
   const directServerEnv = { ...serverEnv, DATABASE_URL: adminUrl, PORT: String(baselinePort) };
@@ -386,7 +418,7 @@ async function main(children) {
     const summary = { ours: median(rounds.ours), baseline: median(rounds.baseline), rounds };
     if (options.spawnRounds > 0) {
       console.log(
-        `    median ${summary.ours} ms ours, ${summary.baseline} ms baseline ` +
+        `    median ${summary.ours} ms ${options.stackFloor ? 'floor' : 'ours'}, ${summary.baseline} ms baseline ` +
           `(${(summary.ours / summary.baseline).toFixed(2)}×); rounds ${JSON.stringify(rounds)}`,
       );
     }
@@ -399,7 +431,7 @@ async function main(children) {
     server = startServer();
     baselineServer = startBaseline();
     await Promise.all([
-      waitUntilReady(server, `${ours}/health`, 30_000),
+      waitUntilReady(server, options.stackFloor ? firstPage(ours) : `${ours}/health`, 30_000),
       waitUntilReady(baselineServer, firstPage(baseline), 30_000),
     ]);
   });
@@ -407,7 +439,8 @@ async function main(children) {
   console.log(`    RSS fresh: ${memory.fresh.ours} MB ours, ${memory.fresh.baseline} MB baseline`);
 
   const picked = await pickTargets(benchUrl);
-  const login = await logIn(ours);
+  // The floor has no login route: its token is signed here, for the same account.
+  const login = options.stackFloor ? await demoToken(benchUrl) : await logIn(ours);
   if (!login.token) {
     console.log(`    warning: demo login answered ${login.status} (${login.problem}); /feed will run without a token`);
   }
@@ -429,17 +462,30 @@ async function main(children) {
   });
   // What the other side of each pair is called: the bare baseline, or our server on the direct URL.
   const other = options.versusDirect ? 'direct' : 'baseline';
+  // And what the first side is: our server, or the stack floor.
+  const self = options.stackFloor ? 'floor' : 'ours';
   // Pairs: our route and the baseline's, measured back to back, and again at the end in the other
   // order (see below). The write pair goes last so that the reads before it see the seeded data.
   const targets = [
-    { name: 'GET /api/articles?limit=20', url: `${ours}/api/articles?limit=20`, pair: 'list', side: 'ours' },
+    {
+      name: `${options.stackFloor ? 'floor ' : ''}GET /api/articles?limit=20`,
+      url: `${ours}/api/articles?limit=20`,
+      pair: 'list',
+      side: 'ours',
+    },
     {
       name: `${other} GET /api/articles?limit=20`,
       url: `${baseline}/api/articles?limit=20`,
       pair: 'list',
       side: 'baseline',
     },
-    { name: 'GET /api/user', url: `${ours}/api/user`, headers: authorization, pair: 'user', side: 'ours' },
+    {
+      name: `${options.stackFloor ? 'floor ' : ''}GET /api/user`,
+      url: `${ours}/api/user`,
+      headers: authorization,
+      pair: 'user',
+      side: 'ours',
+    },
     {
       name: `${other} GET /api/user`,
       url: `${baseline}/api/user`,
@@ -476,9 +522,14 @@ async function main(children) {
       headers: { 'content-type': 'application/json' },
       body: loginBody,
     },
-    { name: 'POST /api/articles', ...postArticle(ours), pair: 'create', side: 'ours' },
+    {
+      name: `${options.stackFloor ? 'floor ' : ''}POST /api/articles`,
+      ...postArticle(ours),
+      pair: 'create',
+      side: 'ours',
+    },
     { name: `${other} POST /api/articles`, ...postArticle(baseline), pair: 'create', side: 'baseline' },
-  ];
+  ].filter((target) => !options.stackFloor || target.pair);
 
   const listComparison = await compareLists(targets[0].url, targets[1].url);
   if (listComparison.identicalBytes) {
@@ -531,7 +582,7 @@ async function main(children) {
 
   // Ordinary requests with and without hostile many-key bodies in flight, back to back.
   let abuse;
-  if (!skipAbuse) {
+  if (!skipAbuse && !options.stackFloor) {
     const hostile = manyKeysBody(ABUSE_BODY_BYTES);
     const loadedName = `GET /api/tags, ${ABUSE_SENDERS} hostile bodies in flight`;
     const { result } = await step(
@@ -583,13 +634,13 @@ async function main(children) {
   console.log('');
   for (const ratio of ratios) {
     console.log(
-      `ours/${other} req/s for ${ratio.route}: ${ratio.ratio.toFixed(2)} ` +
+      `${self}/${other} req/s for ${ratio.route}: ${ratio.ratio.toFixed(2)} ` +
         `(${ratio.ours.toFixed(1)} vs ${ratio.baseline.toFixed(1)})` +
         (ratio.oursNon2xx > 0 ? ' — ours answered non-2xx, so the ratio means nothing' : ''),
     );
   }
   console.log(
-    `RSS MB (ours / baseline): fresh ${memory.fresh.ours} / ${memory.fresh.baseline}, ` +
+    `RSS MB (${self} / baseline): fresh ${memory.fresh.ours} / ${memory.fresh.baseline}, ` +
       `after the load ${memory.afterLoad.ours} / ${memory.afterLoad.baseline}` +
       (memory.afterIdle
         ? `, after ${memory.afterIdle.seconds} s idle ${memory.afterIdle.ours} / ${memory.afterIdle.baseline}`
@@ -597,7 +648,7 @@ async function main(children) {
   );
   if (options.spawnRounds > 0) {
     console.log(
-      `spawn → first 200 (median of ${options.spawnRounds}): ${spawn.result.ours} ms ours, ` +
+      `spawn → first 200 (median of ${options.spawnRounds}): ${spawn.result.ours} ms ${self}, ` +
         `${spawn.result.baseline} ms baseline (${(spawn.result.ours / spawn.result.baseline).toFixed(2)}×)`,
     );
   }
@@ -638,6 +689,8 @@ async function main(children) {
       demoLoginStatus: login.status,
     },
     checks: { listComparison, probes },
+    // With --stack-floor, "ours" in these fields is the stack floor.
+    stackFloor: options.stackFloor,
     listRatioOursToBaseline: ratios.find((r) => r.pair === 'list')?.ratio,
     ratios,
     memoryMb: memory,

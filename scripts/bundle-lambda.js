@@ -363,7 +363,12 @@ async function main() {
   for (const [name, files] of Object.entries(COPIED)) copyPackage(name, files);
 }
 
-module.exports = { FUNCTIONS, SIDE_BUNDLES, OUT_DIR, bundleEntry };
+/** The plugins of the api function's bundle that apply to any entry (bench/cold-floor uses them). */
+function libraryPlugins(without) {
+  return [stubs(without), leaner, oneCopyPerVersion];
+}
+
+module.exports = { FUNCTIONS, SIDE_BUNDLES, OUT_DIR, bundleEntry, libraryPlugins };
 
 if (require.main === module) {
   main().catch((error) => {
