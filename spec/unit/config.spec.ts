@@ -555,6 +555,37 @@ describe('loadConfig', () => {
     });
   });
 
+  it('names every problem in one error, a line each', () => {
+    expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'loud' }))
+      .to.throw(ConfigError)
+      .that.satisfies((error: ConfigError) => {
+        expect(error.name).to.equal('ConfigError');
+        expect(error.message).to.equal(
+          'Invalid configuration:\n  - LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")\n' +
+            '  - PORT must be an integer from 0 to 65535 (got "x")',
+        );
+        return true;
+      });
+  });
+
+  it('lists the words NODE_ENV, LOG_LEVEL and LOG_FORMAT take', () => {
+    expect(problemWith({ NODE_ENV: 'staging' })).to.equal(
+      'NODE_ENV must be one of development, test, production (got "staging")',
+    );
+    expect(problemWith({ LOG_FORMAT: 'xml' })).to.equal('LOG_FORMAT must be one of auto, pretty, json (got "xml")');
+  });
+
+  it('refuses a rate limit with anything after the window, a second line included', () => {
+    expect(parseRateLimitRule('10/15m\nevil')).to.equal(undefined);
+  });
+
+  it('refuses the development JWT secret in production, set or defaulted', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app' };
+    for (const env of [production, { ...production, JWT_SECRET: DEFAULT_JWT_SECRET }]) {
+      expect(problemWith(env)).to.equal('JWT_SECRET must be set to a private value in production');
+    }
+  });
+
   it('needs a production JWT_SECRET of 32 characters, not 31', () => {
     const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app' };
     expect(loadConfig({ ...production, JWT_SECRET: 'c'.repeat(32) }).jwtSecret).to.have.length(32);
@@ -568,6 +599,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://db/app' }).databaseUrl).to.equal('postgres://db/app');
     expect(problemWith({ DATABASE_URL: 'not a url' })).to.equal('DATABASE_URL is not a valid URL');
     expect(problemWith({ SMTP_URL: 'not a url' })).to.equal('SMTP_URL is not a valid URL');
+    expect(problemWith({ SMTP_URL: 'http://mail.example' })).to.equal('SMTP_URL must be an smtp:// or smtps:// URL');
     expect(loadConfig({ SMTP_URL: 'smtps://u:p@mail.example:465' }).mail.smtpUrl).to.equal(
       'smtps://u:p@mail.example:465',
     );

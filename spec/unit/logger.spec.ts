@@ -47,4 +47,14 @@ describe('createLogger', () => {
   it('passes through a line that is not JSON', () => {
     expect(formatLogLine('plain\n')).to.equal('plain\n');
   });
+
+  it('leaves out what a line lacks (time, message) instead of padding for it', () => {
+    expect(formatLogLine('{"level":30,"key":"v"}')).to.equal('INFO  key=v\n');
+    expect(formatLogLine('{"level":40,"msg":"slow"}')).to.equal('WARN  slow\n');
+  });
+
+  it('treats an unset LOG_FORMAT as auto: readable on a terminal, outside production', () => {
+    expect(wantsPrettyLogs({ logLevel: 'info', nodeEnv: 'development' }, { isTTY: true })).to.equal(true);
+    expect(wantsPrettyLogs({ logLevel: 'info', nodeEnv: 'development' }, { isTTY: false })).to.equal(false);
+  });
 });

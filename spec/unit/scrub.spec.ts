@@ -47,4 +47,25 @@ describe('scrubbing error reports', () => {
       tags: { request_id: 'r-1' },
     });
   });
+
+  it('takes events without a request, or with a null one', () => {
+    expect(scrubEvent({ message: 'm' })).to.deep.equal({ message: 'm' });
+    expect(scrubEvent({ message: 'm', request: null })).to.deep.equal({ message: 'm', request: null });
+  });
+
+  it('shows an absent secret as absent: only values are masked', () => {
+    expect(scrubEvent({ extra: { password: null, token: undefined, secret: '' } })).to.deep.equal({
+      extra: { password: null, token: undefined, secret: FILTERED },
+    });
+  });
+
+  it('walks a cyclic structure once', () => {
+    const context: Record<string, unknown> = { token: 't', list: ['postgres://u:pw@h/db'] };
+    context.self = context;
+    (context.list as unknown[]).push(context);
+    const event = scrubEvent({ extra: { context } });
+    expect(event.extra.context.token).to.equal(FILTERED);
+    expect(event.extra.context.self).to.equal(context);
+    expect(context.list).to.deep.equal([`postgres://u:${FILTERED}@h/db`, context]);
+  });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { threadPoolSize } from '../../src/thread-pool';
+import { sizeThreadPool, threadPoolSize } from '../../src/thread-pool';
 
 describe('threadPoolSize (libuv threads for argon2, sized to the CPUs)', () => {
   it('matches the CPUs between 2 and libuv’s default of 4', () => {
@@ -9,5 +9,25 @@ describe('threadPoolSize (libuv threads for argon2, sized to the CPUs)', () => {
   it('leaves an operator’s UV_THREADPOOL_SIZE alone', () => {
     expect(threadPoolSize({ UV_THREADPOOL_SIZE: '16' }, 2)).to.equal(undefined);
     expect(threadPoolSize({ UV_THREADPOOL_SIZE: ' ' }, 2), 'blank is unset').to.equal('2');
+  });
+
+  describe('sizeThreadPool (this process)', () => {
+    const before = process.env.UV_THREADPOOL_SIZE;
+    afterEach(() => {
+      if (before === undefined) delete process.env.UV_THREADPOOL_SIZE;
+      else process.env.UV_THREADPOOL_SIZE = before;
+    });
+
+    it('sets UV_THREADPOOL_SIZE from the CPUs when the operator did not', () => {
+      delete process.env.UV_THREADPOOL_SIZE;
+      sizeThreadPool();
+      expect(process.env.UV_THREADPOOL_SIZE).to.match(/^[234]$/);
+    });
+
+    it('keeps the operator’s value', () => {
+      process.env.UV_THREADPOOL_SIZE = '7';
+      sizeThreadPool();
+      expect(process.env.UV_THREADPOOL_SIZE).to.equal('7');
+    });
   });
 });

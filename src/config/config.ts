@@ -355,7 +355,8 @@ export function loadConfig(env: Env = process.env, defaults: ConfigDefaults = {}
     // Checked here so a typo fails the start, not silently every report later.
     try {
       const url = new URL(sentryDsn);
-      if (!['http:', 'https:'].includes(url.protocol) || url.username === '' || !/^\/(.*\/)?\w+$/.test(url.pathname)) {
+      // The project id is the path's last segment (a path always starts with a slash).
+      if (!['http:', 'https:'].includes(url.protocol) || url.username === '' || !/\/\w+$/.test(url.pathname)) {
         problems.push('SENTRY_DSN must look like https://<public key>@<host>/<project id>');
       }
     } catch {

@@ -43,10 +43,7 @@ function scrub(value: unknown, seen: WeakSet<object>): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (seen.has(value)) return value;
   seen.add(value);
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i += 1) value[i] = scrub(value[i], seen);
-    return value;
-  }
+  // Arrays too: their keys are their indices, which name no secret.
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
     record[key] =

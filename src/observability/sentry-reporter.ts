@@ -11,7 +11,34 @@ import { scrubEvent } from './scrub';
  * stays unset: no performance data is collected or sent.
  */
 export function createSentryReporter(options: { dsn: string; environment: string; release: string }): ErrorReporter {
-  const client = new NodeClient({
+  const client = new NodeClient(sentryClientOptions(options));
+  const scope = new Scope();
+  scope.setClient(client);
+  client.init();
+
+  return {
+    enabled: true,
+    capture(error, context) {
+      const { userId, requestId, ...rest } = context;
+      const errorScope = scope.clone();
+      // Sentry's tag names are snake_case; each becomes a filter in its UI.
+      for (const [key, value] of Object.entries({ request_id: requestId, ...rest })) {
+        if (value !== undefined) errorScope.setTag(key, value);
+      }
+      if (userId !== undefined) errorScope.setUser({ id: String(userId) });
+      errorScope.captureException(error);
+    },
+    flush: async (timeoutMs) => client.flush(timeoutMs),
+  };
+}
+
+/** The client's options: what it may collect and send, besides the events we capture. */
+export function sentryClientOptions(options: {
+  dsn: string;
+  environment: string;
+  release: string;
+}): ConstructorParameters<typeof NodeClient>[0] {
+  return {
     ...options,
     integrations: [],
     transport: makeNodeTransport,
@@ -40,23 +67,5 @@ export function createSentryReporter(options: { dsn: string; environment: string
     traceLifecycle: 'static',
     beforeSend: (event) => scrubEvent(event),
     beforeSendTransaction: (event) => scrubEvent(event),
-  });
-  const scope = new Scope();
-  scope.setClient(client);
-  client.init();
-
-  return {
-    enabled: true,
-    capture(error, context) {
-      const { userId, requestId, ...rest } = context;
-      const errorScope = scope.clone();
-      // Sentry's tag names are snake_case; each becomes a filter in its UI.
-      for (const [key, value] of Object.entries({ request_id: requestId, ...rest })) {
-        if (value !== undefined) errorScope.setTag(key, value);
-      }
-      if (userId !== undefined) errorScope.setUser({ id: String(userId) });
-      errorScope.captureException(error);
-    },
-    flush: async (timeoutMs) => client.flush(timeoutMs),
   };
 }
