@@ -13,8 +13,10 @@ export async function validInput<T extends object>(dto: ClassConstructor<T>, pla
   const instance = plainToInstance(dto, JSON.parse(JSON.stringify(plain)) as object);
   const errors = await validate(instance, {
     whitelist: true,
+    // Stryker disable next-line BooleanLiteral: the instance is always the DTO's (plainToInstance above), never an unknown object.
     forbidUnknownValues: true,
     stopAtFirstError: true,
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: only the messages are read (flattenValidationErrors); target and value never leave.
     validationError: { target: false, value: false },
   });
   if (errors.length > 0) {
