@@ -28,6 +28,7 @@ describe('GraphQL errors that are not the caller’s', () => {
       expect(response.body.errors[0].message).to.equal('internal server error (request id gql-request-1)');
       expect(response.body.errors[0].extensions.requestId).to.equal('gql-request-1');
       expect(response.text).not.to.match(/relation|select|internals|at /);
+      expect(response.headers['retry-after'], 'nothing to wait for').to.equal(undefined);
       const logged = lines.find((line) => line.msg === 'unhandled error in a GraphQL resolver');
       expect(logged).to.include({ requestId: 'gql-request-1', path: 'tags' });
       expect(JSON.stringify(logged)).to.match(/select secret from internals/);
