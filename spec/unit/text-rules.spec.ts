@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { validate } from 'class-validator';
+import { getMetadataStorage, validate } from 'class-validator';
 import { IsText, textProblem } from '../../src/validation/text-rules';
 
 const SURROGATE = 'must be well-formed Unicode text (it has a lone surrogate)';
@@ -44,14 +44,24 @@ describe('textProblem (what text a field may carry)', () => {
 
 describe('@IsText (the class-validator rule)', () => {
   class Tagged {
-    @IsText('single-line', { each: true })
     tags!: unknown[];
   }
 
   class Named {
-    @IsText('single-line', { subject: 'the display name' })
     name!: unknown;
   }
+
+  // Decorated here and forgotten after: class-validator's registry is process-wide, and the
+  // OpenAPI document (GET /openapi.json) lists every class in it.
+  before(() => {
+    IsText('single-line', { each: true })(Tagged.prototype, 'tags');
+    IsText('single-line', { subject: 'the display name' })(Named.prototype, 'name');
+  });
+  after(() => {
+    const registry = getMetadataStorage() as unknown as { validationMetadatas: Map<unknown, unknown> };
+    registry.validationMetadatas.delete(Tagged);
+    registry.validationMetadatas.delete(Named);
+  });
 
   async function messagesOf(object: object): Promise<string[]> {
     return (await validate(object)).flatMap((error) => Object.values(error.constraints ?? {}));
