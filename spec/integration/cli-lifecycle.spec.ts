@@ -2,14 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { cliContext, runCommand } from '../support/cli';
 import { serverUrl } from '../support/env';
 import { runTs } from '../support/processes';
 
 const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
-/** TypeScript from the project as its own process, on the embedded database in `folder`. */
-const run = (folder: string, args: string[]) =>
-  runTs(args, {
+/** The migrate Lambda as its own process, on the embedded database in `folder`. */
+const migrateLambda = (folder: string) =>
+  runTs(['-e', "require('./src/lambda-migrate').handler().then((r) => console.log(JSON.stringify(r)))"], {
     DATABASE_URL: '',
     DATABASE_REPLICA_URLS: '',
     PGLITE_DATA_DIR: folder,
@@ -17,17 +18,26 @@ const run = (folder: string, args: string[]) =>
     NODE_ENV: 'development',
   });
 
-const cli = (folder: string, ...args: string[]) => run(folder, ['src/cli/main.ts', ...args]);
-const migrateLambda = (folder: string) =>
-  run(folder, ['-e', "require('./src/lambda-migrate').handler().then((r) => console.log(JSON.stringify(r)))"]);
+/** `npm run cli -- ...args` in this process, on the embedded database in `folder`. */
+const cli = (folder: string, ...args: string[]) =>
+  runCommand(
+    cliContext({
+      DATABASE_URL: '',
+      DATABASE_REPLICA_URLS: '',
+      PGLITE_DATA_DIR: folder,
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'development',
+    }),
+    ...args,
+  );
 
 /**
- * The database's life cycle through the real commands, each its own process, on a fresh embedded
- * folder: initdb, migration:down, the migrate Lambda, migration:up, seed. It needs no server and
- * does not depend on the transport, so it runs once per CI run (the HTTP pass on the embedded
- * database).
+ * The database's life cycle through the real commands on a fresh embedded folder: initdb,
+ * migration:down, the migrate Lambda (its own process: the folder changes owner between them),
+ * migration:up, seed. It needs no server and does not depend on the transport, so it runs once
+ * per CI run (the HTTP pass on the embedded database).
  */
-describe('CLI: the database life cycle, as separate processes', function () {
+describe('CLI: the database life cycle', function () {
   this.timeout(180_000);
   let folder: string;
   const newest = fs
@@ -48,7 +58,7 @@ describe('CLI: the database life cycle, as separate processes', function () {
 
   it('initdb creates the schema, and is a no-op the second time', async () => {
     const first = await cli(folder, 'initdb');
-    expect(first.status, first.stderr).to.equal(0);
+    expect(first.code, first.stderr).to.equal(0);
     expect(first.stdout).to.match(/applied [1-9]\d* migration\(s\); schema is current/);
     const again = await cli(folder, 'initdb');
     expect(again.stdout).to.include('applied 0 migration(s)');
@@ -56,7 +66,7 @@ describe('CLI: the database life cycle, as separate processes', function () {
 
   it('migration:down reverts the newest migration, and the migrate Lambda applies it again', async () => {
     const down = await cli(folder, 'migration:down');
-    expect(down.status, down.stderr).to.equal(0);
+    expect(down.code, down.stderr).to.equal(0);
     expect(down.stdout.trim()).to.equal(`Reverted ${newest}`);
     const lambda = await migrateLambda(folder);
     expect(lambda.status, lambda.stderr).to.equal(0);
@@ -86,9 +96,20 @@ describe('CLI: the database life cycle, as separate processes', function () {
       '--follows',
       '2',
     );
-    expect(seed.status, seed.stderr).to.equal(0);
+    expect(seed.code, seed.stderr).to.equal(0);
     for (const [phase, rows] of Object.entries({ users: 3, articles: 4, comments: 5, favorites: 2, follows: 2 })) {
       expect(seed.stdout).to.match(new RegExp(`^${phase}: ${rows} in [\\d.]+ s$`, 'm'));
     }
+    // With 3 users, the demo account can follow only those 3 (some perhaps already by the random follows).
+    expect(seed.stdout).to.match(
+      /^Demo user "demo" <demo@example\.com> \(#\d+, created\) follows 3 users \([1-3] new\)\.$/m,
+    );
+    expect(seed.stdout).to.match(
+      /^Seeded 3 users, 4 articles, 5 comments, 2 favorites and 2 follows in \d+\.\d\d s\.$/m,
+    );
+    const again = await cli(folder, 'seed', '--users', '1');
+    expect(again.stdout).to.match(
+      /^Demo user "demo" <demo@example\.com> \(#\d+, existing\) follows 4 users \(1 new\)\.$/m,
+    );
   });
 });

@@ -5,42 +5,19 @@ import { expect } from 'chai';
 import { Client } from 'pg';
 import { createFormattedMigration, formatTypeScript } from '../../src/cli/commands/migrations';
 import { listRoutes } from '../../src/cli/commands/routes';
-import { runCli } from '../../src/cli/main';
 import { dropOwnedDatabase, recreateOwnedDatabase, withDatabaseName } from '../../src/db/server-databases';
 import { hashToken } from '../../src/modules/oauth/oauth.service';
+import { User } from '../../src/modules/users/user.entity';
+import { onSpecDatabase, runCommand } from '../support/cli';
 import { serverUrl } from '../support/env';
 import { createUser, DEFAULT_PASSWORD, uniqueUserInput } from '../support/factories';
 import { type ProcessResult, runTs } from '../support/processes';
 import { api, em, testEnvironment } from '../support/test-env';
 
-/** Runs the CLI in process and captures what it prints. */
+/** The CLI in this process, on the spec app's database; `output` is stdout then stderr. */
 async function cli(...args: string[]) {
-  const lines: string[] = [];
-  const original = {
-    log: console.log,
-    error: console.error,
-    stdout: process.stdout.write,
-    stderr: process.stderr.write,
-  };
-  const capture = (...parts: unknown[]) => {
-    lines.push(parts.map(String).join(' '));
-  };
-  console.log = capture;
-  console.error = capture;
-  const write = ((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  }) as typeof process.stdout.write;
-  process.stdout.write = write;
-  process.stderr.write = write;
-  try {
-    const code = await runCli(args);
-    return { code, output: lines.join('\n') };
-  } finally {
-    Object.assign(console, { log: original.log, error: original.error });
-    process.stdout.write = original.stdout;
-    process.stderr.write = original.stderr;
-  }
+  const result = await runCommand(onSpecDatabase(), ...args);
+  return { ...result, output: result.stdout + result.stderr };
 }
 
 /** `npm run cli -- ...` as its own process on the database the spec app uses. */
@@ -112,8 +89,8 @@ describe('CLI', () => {
                 ('login-ip', 'purge-spec-running', 1, now() + interval '1 hour')`,
       );
 
-      const result = await cliProcess('purge');
-      expect(result.status, result.stderr).to.equal(0);
+      const result = await cli('purge');
+      expect(result.code, result.stderr).to.equal(0);
       expect(result.stdout).to.match(
         /Purged [1-9]\d* expired refresh tokens \([1-9]\d* logins ended\), [1-9]\d* ended rate-limit windows and [1-9]\d* expired idempotency keys/,
       );
@@ -145,7 +122,32 @@ describe('CLI', () => {
         input.password,
       );
       expect(code, output).to.equal(0);
-      expect(output).to.include(`Created user #`);
+      const created = await em().findOneOrFail(User, { username: input.username });
+      expect(output).to.equal(`Created user #${created.id} ${input.username} <${input.email}>.\n`);
+      await api()
+        .post('/api/users/login')
+        .send({ user: { email: input.email, password: input.password } })
+        .expect(200);
+    });
+
+    it('user:create refuses a taken email in one line, and creates nothing', async () => {
+      const taken = (await createUser()).user;
+      const input = uniqueUserInput('clitaken');
+      const { code, stdout, stderr } = await cli(
+        'user:create',
+        '--email',
+        taken.email.toUpperCase(),
+        '--username',
+        input.username,
+        '--password',
+        input.password,
+      );
+      expect({ code, stdout, stderr }).to.deep.equal({
+        code: 1,
+        stdout: '',
+        stderr: 'error: email has already been taken\n',
+      });
+      expect(await em().findOne(User, { username: input.username })).to.equal(null);
     });
 
     it('user:create, run as a real process on the API database, makes the account the API finds', async function () {
@@ -188,9 +190,11 @@ describe('CLI', () => {
     });
 
     it('migration:check passes: every entity change has a migration', async () => {
-      const { code, output } = await cli('migration:check');
-      expect(code, output).to.equal(0);
-      expect(output).to.include('up to date');
+      const { code, stdout, stderr } = await cli('migration:check');
+      expect(code, stderr).to.equal(0);
+      expect(stdout).to.equal(
+        'Migrations are up to date with the entities.\nThe configured database has every migration applied.\n',
+      );
     });
 
     it('migration:check changes nothing: an embedded folder is not even created', async function () {
@@ -255,6 +259,29 @@ describe('CLI', () => {
       const { code, output } = await cli('seed', '--users', 'lots');
       expect(code).not.to.equal(0);
       expect(output).to.include('expected a whole number');
+    });
+
+    it('seed refuses counts and batch sizes out of range in one line, before opening a database', async () => {
+      const refusal = async (...args: string[]) => {
+        const { code, stdout, stderr } = await cli('seed', ...args);
+        return { code, stdout, stderr };
+      };
+      const count = (value: string) => ({
+        code: 1,
+        stdout: '',
+        stderr: `error: expected a whole number from 0 to 1000000, got "${value}"\n`,
+      });
+      expect(await refusal('--users', '1000001')).to.deep.equal(count('1000001'));
+      expect(await refusal('--users', '-1')).to.deep.equal(count('-1'));
+      expect(await refusal('--users', '2', '--articles', '1e3')).to.deep.equal(count('1e3'));
+      expect(await refusal('--users', '2', '--comments', '')).to.deep.equal(count(''));
+      const batch = (value: string) => ({
+        code: 1,
+        stdout: '',
+        stderr: `error: expected a batch size from 1 to 10000, got "${value}"\n`,
+      });
+      expect(await refusal('--users', '2', '--batch-size', '0')).to.deep.equal(batch('0'));
+      expect(await refusal('--users', '2', '--batch-size', '10001')).to.deep.equal(batch('10001'));
     });
 
     it('exits non-zero when user:create misses an option or gets an invalid email', async () => {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
-import { ConfigError, getConfig } from '../config/config';
+import { ConfigError } from '../config/config';
 import { errorReporterFor, FLUSH_TIMEOUT_MS } from '../observability/error-reporter';
 import { registerInitdbCommand } from './commands/initdb';
 import { registerJobCommands } from './commands/jobs';
@@ -10,30 +10,31 @@ import { registerPurgeCommand } from './commands/purge';
 import { registerRoutesCommand } from './commands/routes';
 import { registerSeedCommand } from './commands/seed';
 import { registerUserCommands } from './commands/users';
+import { type CliContext, processContext } from './context';
 
 /**
  * `npm run cli -- <command>`: the talk's custom Flask commands. Each exits non-zero with a
  * one-line message on bad arguments or a failed step.
  */
-export function buildProgram(): Command {
+export function buildProgram(context: CliContext = processContext): Command {
   const program = new Command('conduit')
     .description('koa-conduit maintenance commands')
     .exitOverride()
     .showHelpAfterError();
-  registerInitdbCommand(program);
-  registerUserCommands(program);
-  registerSeedCommand(program);
+  registerInitdbCommand(program, context);
+  registerUserCommands(program, context);
+  registerSeedCommand(program, context);
   registerRoutesCommand(program);
   registerOpenApiCommand(program);
-  registerMigrationCommands(program);
-  registerJobCommands(program);
-  registerPurgeCommand(program);
+  registerMigrationCommands(program, context);
+  registerJobCommands(program, context);
+  registerPurgeCommand(program, context);
   return program;
 }
 
-export async function runCli(argv: string[]): Promise<number> {
+export async function runCli(argv: string[], context: CliContext = processContext): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
+    await buildProgram(context).parseAsync(argv, { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -45,7 +46,7 @@ export async function runCli(argv: string[]): Promise<number> {
       return 1;
     }
     console.error('error:', error instanceof Error ? error.message : error);
-    await reportCommandFailure(error, argv[0]);
+    await reportCommandFailure(error, argv[0], context);
     return 1;
   }
 }
@@ -55,9 +56,9 @@ export async function runCli(argv: string[]): Promise<number> {
  * is reported like a 5xx, and sent before the process exits: `process.exit` drops whatever is
  * still queued.
  */
-async function reportCommandFailure(error: unknown, command: string | undefined): Promise<void> {
+async function reportCommandFailure(error: unknown, command: string | undefined, context: CliContext): Promise<void> {
   try {
-    const reporter = await errorReporterFor(getConfig());
+    const reporter = await errorReporterFor(context.config());
     reporter.capture(error, { source: 'cli', command });
     await reporter.flush(FLUSH_TIMEOUT_MS);
   } catch {

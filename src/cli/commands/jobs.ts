@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { getConfig } from '../../config/config';
 import { createLogger } from '../../logger';
 import { JOB_STATES, Job, type JobState } from '../../modules/jobs/job.entity';
+import type { CliContext } from '../context';
 import { withDatabase } from '../with-database';
 import { CliError } from './migrations';
 
@@ -9,20 +9,20 @@ import { CliError } from './migrations';
  * `jobs:list`, `jobs:retry <id>`, `jobs:purge --failed`, `jobs:run`: looking after the job queue
  * from a shell (on a server's database; on the embedded one only while no server holds it).
  */
-export function registerJobCommands(program: Command): void {
+export function registerJobCommands(program: Command, context: CliContext): void {
   program
     .command('jobs:list')
     .description('list jobs, newest first: id, state, name, attempts, due or finished time, last error')
     .option('-s, --state <state>', `only jobs in this state (${JOB_STATES.join(', ')})`, parseState)
     .option('-n, --limit <count>', 'at most this many', parsePositive('--limit'), 50)
     .action(async (options: { state?: JobState; limit: number }) => {
-      await withDatabase(async (em) => {
+      await withDatabase(context, async (em) => {
         const jobs = await em.getRepository(Job).list({ state: options.state, limit: options.limit });
         if (jobs.length === 0) {
           console.log(options.state ? `No ${options.state} jobs.` : 'No jobs.');
           return;
         }
-        const defaultMax = getConfig().jobs.maxAttempts;
+        const defaultMax = context.config().jobs.maxAttempts;
         for (const job of jobs) {
           const when = job.finishedAt ? `finished ${job.finishedAt.toISOString()}` : `due ${job.runAt.toISOString()}`;
           const error = job.lastError ? `  last error: ${job.lastError.split('\n')[0]}` : '';
@@ -38,8 +38,8 @@ export function registerJobCommands(program: Command): void {
     .description('queue a failed (dead-lettered) job again, due now, with a fresh set of attempts')
     .argument('<id>', 'the job id (see jobs:list)', parsePositive('<id>'))
     .action(async (id: number) => {
-      await withDatabase(async (em) => {
-        const outcome = await em.getRepository(Job).retry(id, new Date(), getConfig().jobs.maxAttempts);
+      await withDatabase(context, async (em) => {
+        const outcome = await em.getRepository(Job).retry(id, new Date(), context.config().jobs.maxAttempts);
         if (!outcome.retried) {
           if (outcome.state === undefined) throw new CliError(`no job #${id}`);
           throw new CliError(`job #${id} is ${outcome.state}, not failed: only failed jobs are retried`);
@@ -60,7 +60,7 @@ export function registerJobCommands(program: Command): void {
       const states = [...(options.failed ? (['failed'] as const) : []), ...(options.done ? (['done'] as const) : [])];
       // Deleting is never a default: the command says which finished jobs go.
       if (states.length === 0) throw new CliError('say which jobs to delete: --failed and/or --done');
-      await withDatabase(async (em) => {
+      await withDatabase(context, async (em) => {
         const before = new Date(Date.now() - options.olderThanDays * 86_400_000);
         for (const state of states) {
           const deleted = await em.getRepository(Job).deleteFinished(state, before);
@@ -74,8 +74,8 @@ export function registerJobCommands(program: Command): void {
     .description('run due jobs now, in this process, until none is left (or only the job --id)')
     .option('--id <id>', 'run only this job (if it is due)', parsePositive('--id'))
     .action(async (options: { id?: number }) => {
-      await withDatabase(async (_em, database) => {
-        const config = getConfig();
+      await withDatabase(context, async (_em, database) => {
+        const config = context.config();
         const { createJobRuntime } = await import('../../jobs');
         const logger = createLogger({ logLevel: config.logLevel === 'silent' ? 'silent' : 'warn' });
         const jobs = createJobRuntime({ config, logger, orm: database.orm });

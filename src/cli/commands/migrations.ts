@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Command } from 'commander';
-import { getConfig } from '../../config/config';
+import type { AppConfig } from '../../config/config';
 import { openDatabase } from '../../db/database';
 import { withMigrationLock } from '../../db/migration-lock';
+import type { CliContext } from '../context';
 import { withDatabase } from '../with-database';
 
 /**
@@ -16,7 +17,7 @@ import { withDatabase } from '../with-database';
 // These commands keep migrations/.snapshot-conduit.json (the schema the next diff starts from) current.
 const MIGRATION_COMMAND = { snapshot: true };
 
-export function registerMigrationCommands(program: Command): void {
+export function registerMigrationCommands(program: Command, context: CliContext): void {
   program
     .command('migration:create')
     .description('generate a migration from the difference between the entities and the schema snapshot')
@@ -26,49 +27,61 @@ export function registerMigrationCommands(program: Command): void {
       if (options.name !== undefined && !/^[a-z0-9_]+$/i.test(options.name)) {
         throw new CliError('--name may contain only letters, digits and "_"');
       }
-      await withDatabase(async (_em, { orm }) => {
-        // The diff is taken against a schema with every earlier migration applied.
-        await orm.getMigrator().up();
-        const written = await createFormattedMigration(orm, { blank: Boolean(options.blank), name: options.name });
-        if (!written) {
-          console.log('No changes: the entities match the schema; no migration written.');
-          return;
-        }
-        console.log(`Wrote ${path.relative(process.cwd(), written.file)}`);
-        for (const statement of written.statements) console.log(`  ${statement}`);
-      }, MIGRATION_COMMAND);
+      await withDatabase(
+        context,
+        async (_em, { orm }) => {
+          // The diff is taken against a schema with every earlier migration applied.
+          await orm.getMigrator().up();
+          const written = await createFormattedMigration(orm, { blank: Boolean(options.blank), name: options.name });
+          if (!written) {
+            console.log('No changes: the entities match the schema; no migration written.');
+            return;
+          }
+          console.log(`Wrote ${path.relative(process.cwd(), written.file)}`);
+          for (const statement of written.statements) console.log(`  ${statement}`);
+        },
+        MIGRATION_COMMAND,
+      );
     });
 
   program
     .command('migration:up')
     .description('apply every pending migration')
     .action(async () => {
-      await withDatabase(async (_em, { orm }) => {
-        // Beside servers starting with MIGRATE_ON_START: each migration applied once.
-        const applied = await withMigrationLock(getConfig().databaseUrl, () => orm.getMigrator().up());
-        console.log(applied.length ? `Applied ${applied.map((m) => m.name).join(', ')}` : 'Nothing to apply.');
-      }, MIGRATION_COMMAND);
+      await withDatabase(
+        context,
+        async (_em, { orm }) => {
+          // Beside servers starting with MIGRATE_ON_START: each migration applied once.
+          const applied = await withMigrationLock(context.config().databaseUrl, () => orm.getMigrator().up());
+          console.log(applied.length ? `Applied ${applied.map((m) => m.name).join(', ')}` : 'Nothing to apply.');
+        },
+        MIGRATION_COMMAND,
+      );
     });
 
   program
     .command('migration:down')
     .description('revert the most recent migration')
     .action(async () => {
-      await withDatabase(async (_em, { orm }) => {
-        const reverted = await orm.getMigrator().down();
-        console.log(reverted.length ? `Reverted ${reverted.map((m) => m.name).join(', ')}` : 'Nothing to revert.');
-      }, MIGRATION_COMMAND);
+      await withDatabase(
+        context,
+        async (_em, { orm }) => {
+          const reverted = await orm.getMigrator().down();
+          console.log(reverted.length ? `Reverted ${reverted.map((m) => m.name).join(', ')}` : 'Nothing to revert.');
+        },
+        MIGRATION_COMMAND,
+      );
     });
 
   program
     .command('migration:check')
     .description('exit non-zero when the entities have changes that no migration captures (read-only)')
     .action(async () => {
-      if (await migrationNeeded()) {
+      if (await migrationNeeded(context.config())) {
         throw new CliError('The entities differ from the migrations: run `npm run migration:create -- --name <name>`.');
       }
       console.log('Migrations are up to date with the entities.');
-      const pending = await pendingOnConfiguredDatabase();
+      const pending = await pendingOnConfiguredDatabase(context.config());
       if (pending === undefined) return;
       console.log(
         pending.length
@@ -83,9 +96,9 @@ export function registerMigrationCommands(program: Command): void {
  * embedded PostgreSQL that the migrations are applied to and then thrown away, so a check never
  * changes the database the configuration names (nor needs one).
  */
-export async function migrationNeeded(): Promise<boolean> {
+export async function migrationNeeded(config: AppConfig): Promise<boolean> {
   const scratch = await openDatabase(
-    { ...getConfig(), databaseUrl: undefined, embeddedDataDir: 'memory://', dbPoolMax: 2 },
+    { ...config, databaseUrl: undefined, embeddedDataDir: 'memory://', dbPoolMax: 2 },
     { migrate: true },
   );
   try {
@@ -100,8 +113,7 @@ export async function migrationNeeded(): Promise<boolean> {
  * own listing creates its bookkeeping table). Undefined when there is nothing to read: the
  * embedded database (its folder is not opened, another process may own it) or no server answer.
  */
-async function pendingOnConfiguredDatabase(): Promise<string[] | undefined> {
-  const config = getConfig();
+async function pendingOnConfiguredDatabase(config: AppConfig): Promise<string[] | undefined> {
   if (!config.databaseUrl) return undefined;
   const database = await openDatabase(config, { migrator: true }).catch(() => undefined);
   if (!database) return undefined;

@@ -2,6 +2,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { type SeedCounts, type SeedEvent, seedConduit } from '../../db/seeders/conduit.seeder';
 import { SEED_PASSWORD } from '../../db/seeders/users.seeder';
+import type { CliContext } from '../context';
 import { withDatabase } from '../with-database';
 import { CliError } from './migrations';
 
@@ -14,7 +15,7 @@ interface SeedCommandOptions extends SeedCounts {
  * plus the demo account (demo@example.com) following at least 20 users. Adds to what is already
  * in the database; run `initdb` first on a fresh server.
  */
-export function registerSeedCommand(program: Command): void {
+export function registerSeedCommand(program: Command, context: CliContext): void {
   program
     .command('seed')
     .description(
@@ -28,6 +29,7 @@ export function registerSeedCommand(program: Command): void {
     .option('-b, --batch-size <size>', 'rows per flush or multi-row insert', parseBatchSize, 500)
     .action(async (options: SeedCommandOptions) => {
       await withDatabase(
+        context,
         async (em) => {
           const progress = new PhaseProgress();
           let report: Awaited<ReturnType<typeof seedConduit>>;

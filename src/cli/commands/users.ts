@@ -6,10 +6,11 @@ import { NewUser } from '../../modules/users/dto/register-user.dto';
 import { User } from '../../modules/users/user.entity';
 import { UsersService } from '../../modules/users/users.service';
 import { flattenValidationErrors } from '../../validation/flatten-errors';
+import type { CliContext } from '../context';
 import { withDatabase } from '../with-database';
 import { CliError } from './migrations';
 
-export function registerUserCommands(program: Command): void {
+export function registerUserCommands(program: Command, context: CliContext): void {
   program
     .command('user:create')
     .description('create one user account (the same rules and normalisation as POST /api/users)')
@@ -23,6 +24,7 @@ export function registerUserCommands(program: Command): void {
       if (problems.length > 0) throw new CliError(problems.join('; '));
 
       await withDatabase(
+        context,
         async (em) => {
           // The service the API uses, so an account made here is the one the API finds (the same
           // Unicode normalisation of the username, the same trimmed email, the same checks).
