@@ -92,12 +92,16 @@ describe('CLI: jobs', function () {
     );
     expect(row).to.deep.equal({ max_attempts: 4, finished_at: null });
 
-    const again = await jobsCliProcess('jobs:retry', String(id));
-    expect(again.status).to.equal(1);
-    expect(again.stderr.trim()).to.equal(`error: job #${id} is queued, not failed: only failed jobs are retried`);
+    const again = await jobsCli('jobs:retry', String(id));
+    expect(again).to.deep.include({
+      code: 1,
+      stdout: '',
+      stderr: `error: job #${id} is queued, not failed: only failed jobs are retried\n`,
+    });
 
-    const missing = await jobsCli('jobs:retry', '2000000000');
-    expect(missing).to.deep.include({ code: 1, stdout: '', stderr: 'error: no job #2000000000\n' });
+    const missing = await jobsCliProcess('jobs:retry', '2000000000');
+    expect(missing.status).to.equal(1);
+    expect(missing.stderr).to.equal('error: no job #2000000000\n');
   });
 
   it('refuses bad arguments in one line, before opening any database', async () => {
@@ -137,7 +141,11 @@ describe('CLI: jobs', function () {
       code: 1,
       stderr: 'error: --older-than-days must be a whole number of days (got "2.5")\n',
     });
-    // Deleting is never a default.
+    // 0 days is a valid age; deleting is still never a default.
+    expect(await refusal('jobs:purge', '--older-than-days', '0')).to.deep.equal({
+      code: 1,
+      stderr: 'error: say which jobs to delete: --failed and/or --done\n',
+    });
     expect(await refusal('jobs:purge')).to.deep.equal({
       code: 1,
       stderr: 'error: say which jobs to delete: --failed and/or --done\n',
@@ -174,5 +182,8 @@ describe('CLI: jobs', function () {
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stdout.trim()).to.equal('Ran 1 job: 1 done, 0 to retry, 0 failed.');
     expect(await stateOf(Number(job.id))).to.equal('done');
+
+    const none = await jobsCli('jobs:run', '--id', job.id);
+    expect(none.stdout).to.equal('Ran 0 jobs: 0 done, 0 to retry, 0 failed.\n');
   });
 });

@@ -5,13 +5,19 @@ import { expect } from 'chai';
 import { Client } from 'pg';
 import { createFormattedMigration, formatTypeScript } from '../../src/cli/commands/migrations';
 import { listRoutes } from '../../src/cli/commands/routes';
-import { dropOwnedDatabase, recreateOwnedDatabase, withDatabaseName } from '../../src/db/server-databases';
+import {
+  databaseNameOf,
+  dropOwnedDatabase,
+  recreateOwnedDatabase,
+  withDatabaseName,
+} from '../../src/db/server-databases';
 import { hashToken } from '../../src/modules/oauth/oauth.service';
 import { User } from '../../src/modules/users/user.entity';
-import { onSpecDatabase, runCommand } from '../support/cli';
+import { cliContext, onSpecDatabase, runCommand } from '../support/cli';
 import { serverUrl } from '../support/env';
 import { createUser, DEFAULT_PASSWORD, uniqueUserInput } from '../support/factories';
 import { type ProcessResult, runTs } from '../support/processes';
+import { startSentryIngest } from '../support/sentry-ingest';
 import { api, em, testEnvironment } from '../support/test-env';
 
 /** The CLI in this process, on the spec app's database; `output` is stdout then stderr. */
@@ -61,7 +67,103 @@ describe('CLI', () => {
     });
   });
 
+  describe('routes --json', () => {
+    it('prints the same routes as JSON, with each handler and whether it needs a token', async () => {
+      const { code, stdout } = await cli('routes', '--json');
+      expect(code).to.equal(0);
+      const routes = JSON.parse(stdout) as { method: string; path: string; auth: string; handler: string }[];
+      expect(routes).to.deep.include({
+        method: 'GET',
+        path: '/api/user',
+        auth: 'required',
+        handler: 'UsersController.current',
+      });
+      // @CurrentUser() without `required`: answered with or without a token.
+      expect(routes).to.deep.include({
+        method: 'GET',
+        path: '/api/articles/',
+        auth: 'optional',
+        handler: 'ArticlesController.list',
+      });
+      expect(routes).to.deep.include({
+        method: 'POST',
+        path: '/graphql',
+        auth: 'optional',
+        handler: 'graphqlEndpoint',
+      });
+    });
+
+    it('heads the table with its columns, each as wide as its widest cell', async () => {
+      const lines = (await cli('routes')).stdout.trimEnd().split('\n');
+      expect(lines[0]).to.match(/^METHOD {2}PATH +AUTH +HANDLER$/);
+      const column = (name: string) => lines[0].indexOf(name);
+      for (const line of lines.slice(1)) {
+        expect(line.slice(column('AUTH')), line).to.match(/^(required|optional|none) +\S+$/);
+        expect(line[column('AUTH') - 1], line).to.equal(' ');
+      }
+    });
+  });
+
+  describe('help and failures', () => {
+    it('--help names the program and lists the commands', async () => {
+      const { code, stdout } = await cli('--help');
+      expect(code).to.equal(0);
+      expect(stdout).to.match(/^Usage: conduit \[options\] \[command\]\n\nkoa-conduit maintenance commands\n/);
+      for (const command of [
+        'initdb',
+        'user:create',
+        'seed',
+        'routes',
+        'openapi',
+        'migration:up',
+        'jobs:list',
+        'purge',
+      ]) {
+        expect(stdout).to.match(new RegExp(`^  ${command}\\b`, 'm'));
+      }
+    });
+
+    it('a bad configuration is one line and exit 1, before any database is opened', async () => {
+      const { code, stdout, stderr } = await runCommand(cliContext({ PORT: '70000' }), 'purge');
+      expect({ code, stdout }).to.deep.equal({ code: 1, stdout: '' });
+      expect(stderr).to.equal(
+        'error: Invalid configuration:\n  - PORT must be an integer from 0 to 65535 (got "70000")\n',
+      );
+    });
+
+    it('an unexpected failure is one line and exit 1, reported with the command, without the password', async function () {
+      this.timeout(60_000);
+      const ingest = await startSentryIngest();
+      try {
+        // A server that refuses connections: no command turns that into a refusal of its own.
+        const { code, stdout, stderr } = await runCommand(
+          cliContext({
+            DATABASE_URL: 'postgres://postgres:db-password-secret@127.0.0.1:9/conduit',
+            SENTRY_DSN: ingest.dsn,
+          }),
+          'purge',
+        );
+        expect({ code, stdout }).to.deep.equal({ code: 1, stdout: '' });
+        expect(stderr).to.match(/^error: .*ECONNREFUSED.*\n$/);
+        expect(ingest.events).to.have.length(1);
+        expect(ingest.events[0].tags).to.include({ source: 'cli', command: 'purge' });
+        expect(ingest.envelopes.join('\n')).not.to.include('db-password-secret');
+      } finally {
+        await ingest.close();
+      }
+    });
+  });
+
   describe('against the database', () => {
+    it('initdb finds the database and applies nothing on a current schema', async () => {
+      const { code, stdout, stderr } = await cli('initdb');
+      expect(code, stderr).to.equal(0);
+      const [found, applied, rest] = stdout.split('\n');
+      expect(found).to.equal(`Found database "${databaseNameOf(testEnvironment().database.url)}".`);
+      expect(applied).to.match(/: applied 0 migration\(s\); schema is current\.$/);
+      expect(rest).to.equal('');
+    });
+
     it('purge deletes expired refresh tokens, the logins they leave empty and ended limit windows, nothing live', async function () {
       this.timeout(60_000);
       const fixture = await createUser();
@@ -148,6 +250,17 @@ describe('CLI', () => {
         stderr: 'error: email has already been taken\n',
       });
       expect(await em().findOne(User, { username: input.username })).to.equal(null);
+
+      const both = await cli(
+        'user:create',
+        '--email',
+        taken.email,
+        '--username',
+        taken.username,
+        '--password',
+        input.password,
+      );
+      expect(both.stderr).to.equal('error: email has already been taken; username has already been taken\n');
     });
 
     it('user:create, run as a real process on the API database, makes the account the API finds', async function () {
@@ -282,6 +395,11 @@ describe('CLI', () => {
       });
       expect(await refusal('--users', '2', '--batch-size', '0')).to.deep.equal(batch('0'));
       expect(await refusal('--users', '2', '--batch-size', '10001')).to.deep.equal(batch('10001'));
+      // The bounds themselves are accepted (options are read in order: the next one is refused).
+      expect(await refusal('--users', '1000000', '--batch-size', '0')).to.deep.equal(batch('0'));
+      expect(await refusal('--users', ' 5 ', '--batch-size', '0')).to.deep.equal(batch('0'));
+      expect(await refusal('--batch-size', '1', '--users', 'x')).to.deep.equal(count('x'));
+      expect(await refusal('--batch-size', '10000', '--users', 'x')).to.deep.equal(count('x'));
     });
 
     it('exits non-zero when user:create misses an option or gets an invalid email', async () => {
@@ -296,10 +414,10 @@ describe('CLI', () => {
         'password123',
       );
       expect(invalid.code).to.equal(1);
-      // Every problem, on one line.
-      expect(invalid.output.trim().split('\n')).to.have.length(1);
-      expect(invalid.output).to.include('email must be an email address');
-      expect(invalid.output).to.include('username may contain only');
+      // Every problem, on one line, one message per field.
+      expect(invalid.stderr).to.equal(
+        'error: username may contain only letters, digits, "_", "." and "-"; email must be an email address\n',
+      );
     });
 
     it('exits non-zero for a migration name with unsafe characters', async () => {
