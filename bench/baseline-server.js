@@ -201,13 +201,19 @@ function main() {
     ctx.body = toListResponse(rows);
   });
 
-  const port = Number(process.env.PORT ?? 3001);
+  serveUntilSignalled(app, Number(process.env.PORT ?? 3001), () => pool.end());
+}
+
+/**
+ * Listens on 127.0.0.1:`port`, prints the line bench/run.js waits for, and on SIGTERM or SIGINT
+ * closes every connection, then `release()` (the database), then exits 0.
+ */
+function serveUntilSignalled(app, port, release) {
   const server = app.listen(port, '127.0.0.1', () => {
     console.log(JSON.stringify({ msg: `listening on http://127.0.0.1:${server.address().port}` }));
   });
-
   const stop = () => {
-    server.close(() => pool.end().then(() => process.exit(0)));
+    server.close(() => release().then(() => process.exit(0)));
     server.closeAllConnections();
   };
   process.on('SIGTERM', stop);
@@ -224,6 +230,7 @@ module.exports = {
   toListResponse,
   slugOf,
   text,
+  serveUntilSignalled,
 };
 
 if (require.main === module) main();

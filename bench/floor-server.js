@@ -47,6 +47,7 @@ const {
   FIND_USER_SQL,
   INSERT_ARTICLE_SQL,
   LIST_ARTICLES_SQL,
+  serveUntilSignalled,
   slugOf,
   toListResponse,
   wholeNumber,
@@ -214,16 +215,7 @@ async function main() {
     development: false,
   });
 
-  const port = Number(process.env.PORT ?? 3002);
-  const server = app.listen(port, '127.0.0.1', () => {
-    console.log(JSON.stringify({ msg: `listening on http://127.0.0.1:${server.address().port}` }));
-  });
-  const stop = () => {
-    server.close(() => orm.close().then(() => process.exit(0)));
-    server.closeAllConnections();
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  serveUntilSignalled(app, Number(process.env.PORT ?? 3002), () => orm.close());
 }
 
 main().catch((error) => {
