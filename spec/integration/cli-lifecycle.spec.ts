@@ -97,6 +97,18 @@ describe('CLI: the database life cycle', function () {
     expect(created.stdout).to.match(/^Created user #1 first <first@example\.com>\.\n$/);
   });
 
+  it('seed refuses, before inserting anything, what cannot fit', async () => {
+    // No users yet: the 2 asked for and the demo account make 3; no articles at all.
+    const refused = await cli(folder, 'seed', '--users', '2', '--comments', '1', '--favorites', '1', '--follows', '7');
+    expect(refused).to.deep.include({
+      code: 1,
+      stdout: '',
+      stderr:
+        'error: cannot seed: comments need at least one article (add --articles); ' +
+        'only 0 more unique favorites fit among 3 users and 0 articles; only 6 more unique follows fit among 3 users\n',
+    });
+  });
+
   it('seed fills the database with the requested rows', async () => {
     const seed = await cli(
       folder,
