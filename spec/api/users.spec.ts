@@ -51,6 +51,23 @@ describe('POST /api/users', () => {
     expectErrors(response.body, 'email', 'password', 'username');
   });
 
+  it('returns one message per field, the first rule it breaks', async () => {
+    // An empty username also fails the allowed-characters rule; only its first problem is listed.
+    const response = await api()
+      .post('/api/users')
+      .send({ user: { username: '', email: 'nope', password: '' } })
+      .expect(422);
+    expect(response.body).to.deep.equal({
+      errors: {
+        body: [
+          'username must be longer than or equal to 1 characters',
+          'email must be an email address',
+          'password must be longer than or equal to 8 characters',
+        ],
+      },
+    });
+  });
+
   it('returns 422 for fields of the wrong type without echoing them', async () => {
     const response = await api()
       .post('/api/users')
