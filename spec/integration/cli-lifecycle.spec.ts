@@ -8,28 +8,24 @@ import { runTs } from '../support/processes';
 
 const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
+/** What a process on the embedded database in `folder` is started with (no server, no replicas). */
+const embeddedIn = (folder: string, logLevel: string) => ({
+  DATABASE_URL: '',
+  DATABASE_REPLICA_URLS: '',
+  PGLITE_DATA_DIR: folder,
+  LOG_LEVEL: logLevel,
+  NODE_ENV: 'development',
+});
+
 /** The migrate Lambda as its own process, on the embedded database in `folder`. */
 const migrateLambda = (folder: string) =>
-  runTs(['-e', "require('./src/lambda-migrate').handler().then((r) => console.log(JSON.stringify(r)))"], {
-    DATABASE_URL: '',
-    DATABASE_REPLICA_URLS: '',
-    PGLITE_DATA_DIR: folder,
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'development',
-  });
+  runTs(
+    ['-e', "require('./src/lambda-migrate').handler().then((r) => console.log(JSON.stringify(r)))"],
+    embeddedIn(folder, 'warn'),
+  );
 
 /** `npm run cli -- ...args` in this process, on the embedded database in `folder`. */
-const cli = (folder: string, ...args: string[]) =>
-  runCommand(
-    cliContext({
-      DATABASE_URL: '',
-      DATABASE_REPLICA_URLS: '',
-      PGLITE_DATA_DIR: folder,
-      LOG_LEVEL: 'silent',
-      NODE_ENV: 'development',
-    }),
-    ...args,
-  );
+const cli = (folder: string, ...args: string[]) => runCommand(cliContext(embeddedIn(folder, 'silent')), ...args);
 
 /**
  * The database's life cycle through the real commands on a fresh embedded folder: initdb,
