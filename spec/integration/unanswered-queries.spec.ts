@@ -2,7 +2,9 @@ import net from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { expect } from 'chai';
 import { buildOrmOptions } from '../../mikro-orm.config';
+import { knexLog } from '../../src/db/database';
 import { watchUnansweredQueries } from '../../src/db/unanswered-queries';
+import { capturingLogger, LEVEL } from '../support/log-capture';
 import { testEnvironment } from '../support/test-env';
 
 /**
@@ -70,6 +72,7 @@ describe('unanswered queries (the client-side backstop for a frozen database)', 
   let relay: Awaited<ReturnType<typeof stallingRelay>>;
   let orm: MikroORM;
   let stopWatching: () => void;
+  const log = capturingLogger();
   const select = (sql = 'select 1 as one') => orm.em.getConnection().execute<{ one: number }[]>(sql);
 
   before(async () => {
@@ -78,8 +81,8 @@ describe('unanswered queries (the client-side backstop for a frozen database)', 
     orm = await MikroORM.init({
       ...options,
       clientUrl: relay.url,
-      // knex reports the closed connection on the console ("Connection Error: …"): expected here.
-      driverOptions: { ...options.driverOptions, log: { warn: () => {} } },
+      // As openDatabase does: knex's messages go to the log.
+      driverOptions: { ...options.driverOptions, log: knexLog(log.logger) },
     });
     stopWatching = watchUnansweredQueries(orm, TIMEOUT_MS);
   });
@@ -114,6 +117,12 @@ describe('unanswered queries (the client-side backstop for a frozen database)', 
 
   it('replaces the closed connection: the next query is answered', async () => {
     expect(await select()).to.deep.equal([{ one: 1 }]);
+  });
+
+  it("logs knex's word on the closed connection as a JSON line, not on the console", () => {
+    const line = log.lines.find((entry) => entry.orm === 'knex');
+    expect(line, JSON.stringify(log.lines)).to.include({ level: LEVEL.warn });
+    expect(line?.msg).to.match(/^Connection Error: .*Connection (ended|terminated)/);
   });
 
   it('watches nothing once stopped: a stalled query waits for its answer', async () => {

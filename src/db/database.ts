@@ -7,6 +7,21 @@ import type { EmbeddedPostgres } from './embedded-postgres';
 import { withMigrationLock } from './migration-lock';
 import { watchUnansweredQueries } from './unanswered-queries';
 
+/**
+ * knex's own messages as log lines. By default knex prints them with `console.warn`: a connection
+ * that died mid-outage wrote a bare `Connection Error: …` line between the JSON ones.
+ */
+export function knexLog(logger: Logger | undefined) {
+  const text = (message: unknown) => (message instanceof Error ? message.message : String(message));
+  return {
+    warn: (message: unknown) => logger?.warn({ orm: 'knex' }, text(message)),
+    error: (message: unknown) => logger?.error({ orm: 'knex' }, text(message)),
+    deprecate: (method: string, alternative: string) =>
+      logger?.warn({ orm: 'knex' }, `${method} is deprecated; use ${alternative}`),
+    debug: () => {},
+  };
+}
+
 /** An initialised ORM plus whatever it runs on, closed together. */
 export interface Database {
   orm: MikroORM;
@@ -118,6 +133,7 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
         ...(bundledMigrations && { migrationsList: bundledMigrations }),
       },
       logger: (message) => logger?.info({ orm: true }, message),
+      driverOptions: { ...base.driverOptions, log: knexLog(logger) },
       ...options.orm,
     };
     // Migrations (and the CLI's batch work) may legitimately run longer than a request may wait,
@@ -132,6 +148,7 @@ export async function openDatabase(config: AppConfig, options: OpenDatabaseOptio
           connectionTimeoutMillis: config.dbAcquireTimeoutMs,
           ...(!directIsPooled && { statement_timeout: 0 }),
         },
+        log: knexLog(logger),
       },
       ...options.orm,
     };
