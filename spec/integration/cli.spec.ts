@@ -146,6 +146,11 @@ describe('CLI', () => {
         expect({ code, stdout }).to.deep.equal({ code: 1, stdout: '' });
         expect(stderr).to.match(/^error: .*ECONNREFUSED.*\n$/);
         expect(ingest.events).to.have.length(1);
+
+        // A refusal is the user's to fix, not a failure to report.
+        const refused = await runCommand(cliContext({ SENTRY_DSN: ingest.dsn }), 'jobs:purge');
+        expect(refused.code).to.equal(1);
+        expect(ingest.events).to.have.length(1);
         expect(ingest.events[0].tags).to.include({ source: 'cli', command: 'purge' });
         expect(ingest.envelopes.join('\n')).not.to.include('db-password-secret');
       } finally {
